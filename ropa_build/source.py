@@ -1,0 +1,303 @@
+"""Read one YAML file into plain data plus the position of every key and value.
+
+Why not ``yaml.safe_load``: it forgets where things were (so an error could not name its line),
+accepts duplicate keys silently (the later one wins and the earlier text is lost), expands
+aliases (a seven-line "billion laughs" file becomes tens of megabytes) and follows YAML 1.1, where
+``no`` is ``false`` and ``010`` is 8 — the country code of Norway must stay the string ``NO``.
+
+So we let libyaml's C composer build the node tree (fast, with marks) and turn nodes into data
+ourselves, with a deliberate dialect close to YAML 1.2's core schema:
+
+* quoted and block scalars are strings;
+* plain ``null``, ``~`` and empty are None; ``true``/``false`` (any case) are booleans;
+* plain decimal integers without a leading zero are ints;
+* everything else is a string — dates too; the schema parses them, and says so when it cannot.
+
+Anchors, aliases, merge keys and any tag outside the standard set are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ropa_build.errors import Problem
+
+Loc = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+# Characters XML 1.0 (and so Word) cannot hold, plus lone surrogates.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class Source:
+    """A file's data, with 1-based (line, column) of each value (``values``) and key (``keys``)."""
+
+    path: str
+    data: Any = None
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Best position for ``loc``: the exact node, else the nearest enclosing one."""
+        table = self.keys if key else self.values
+        while loc not in table and loc not in self.values and loc:
+            loc = loc[:-1]
+        return table.get(loc) or self.values.get(loc, (1, 1))
+
+    def problem(
+        self,
+        loc: Loc,
+        code: str,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
+        severity: str = "error",
+    ) -> Problem:
+        line, column = self.where(loc, key=key)
+        return Problem(self.path, line, column, code, message, hint, severity)  # type: ignore[arg-type]
+
+
+def read_yaml(path: Path, display: str) -> tuple[Source, list[Problem]]:
+    """Parse ``path`` (shown to users as ``display``); return its data and every problem found."""
+    source = Source(display)
+    raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
+    if raw is None:
+        size = path.stat().st_size / 1024 / 1024
+        return source, [
+            Problem(
+                display,
+                1,
+                1,
+                "file-too-large",
+                f"the file is {size:.0f} MB; the limit is {MAX_FILE_BYTES >> 20} MB",
+                "a record describes one activity — move long texts to a linked document",
+            )
+        ]
+    text, problem = _decode(raw, display)
+    if problem:
+        return source, [problem]
+    problems = _invisible_characters(text, display)
+    if problems:
+        return source, problems
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        return source, [_syntax_problem(error, display)]
+    except yaml.reader.ReaderError as error:  # a character YAML refuses (e.g. U+0080..U+009F)
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - text.rfind("\n", 0, error.position)
+        return source, [
+            Problem(
+                display,
+                line,
+                column,
+                "control-character",
+                f"the character U+{error.character:04X} cannot appear in a record"
+                if isinstance(error.character, int)
+                else "a character here cannot appear in a record",
+                "delete it (it often comes with copy-paste from another program)",
+            )
+        ]
+    if node is None:
+        return source, [
+            Problem(
+                display,
+                1,
+                1,
+                "empty-file",
+                "the file is empty",
+                "write the record's fields, or delete the file",
+            )
+        ]
+    problems = _anchors(text, display)
+    if problems:
+        return source, problems
+    builder = _Builder(source)
+    source.data = builder.build(node, ())
+    if not isinstance(source.data, dict):
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        builder.problems.append(
+            Problem(
+                display,
+                line,
+                column,
+                "not-a-mapping",
+                "the file must hold a mapping of keys to values",
+                "start with `title: ...` at the left margin",
+            )
+        )
+    return source, builder.problems
+
+
+def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
+    """UTF-8 only (a BOM is allowed and dropped); an invalid byte is reported where it is."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        return "", Problem(
+            display,
+            line,
+            column,
+            "invalid-utf8",
+            f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
+            "save the file as UTF-8 (in VS Code: 'Save with Encoding')",
+        )
+
+
+def _invisible_characters(text: str, display: str) -> list[Problem]:
+    """Report raw control characters at their place (libyaml would only give an offset)."""
+    problems = []
+    for match in _NOT_IN_XML.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - text.rfind("\n", 0, match.start())
+        problems.append(
+            Problem(
+                display,
+                line,
+                column,
+                "control-character",
+                f"the invisible character U+{ord(match.group()):04X} cannot appear "
+                "in a record (nor in a Word document)",
+                "delete it (it often comes with copy-paste from another program)",
+            )
+        )
+    return problems
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, display: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    what = error.problem or "invalid YAML"
+    if "\\t" in what or "'\\t'" in what or "tab" in what:
+        hint = "YAML indents with spaces only — replace the tab with spaces"
+    elif "found unexpected end of stream" in what or "while scanning a quoted scalar" in str(
+        error.context or ""
+    ):
+        hint = "a quoted text is not closed — add the closing quote"
+    elif "control characters" in what or "special characters" in what:
+        hint = "remove the invisible character (often pasted from another program)"
+    else:
+        hint = "check the indentation and quoting around this place"
+    return Problem(display, line, column, "yaml-syntax", what, hint)
+
+
+def _anchors(text: str, display: str) -> list[Problem]:
+    """Refuse anchors and aliases before anything expands them (cheap pre-check on the text)."""
+    if "&" not in text and "*" not in text:
+        return []
+    problems = []
+    for event in yaml.parse(text, Loader=_Loader):
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+            mark = event.start_mark
+            problems.append(
+                Problem(
+                    display,
+                    mark.line + 1,
+                    mark.column + 1,
+                    "yaml-alias",
+                    f"YAML {kind} '{anchor}' is not allowed",
+                    "write the value out in full; shared facts belong in "
+                    "organisation.yaml or catalogue.yaml",
+                )
+            )
+    return problems
+
+
+class _Builder:
+    """Turns a node tree into data, recording positions and the problems it meets."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def _problem(self, node: yaml.Node, code: str, message: str, hint: str) -> None:
+        mark = node.start_mark
+        self.problems.append(
+            Problem(self.source.path, mark.line + 1, mark.column + 1, code, message, hint)
+        )
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.source.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in _STANDARD_TAGS:
+            self._problem(
+                node,
+                "yaml-tag",
+                f"the tag {node.tag} is not allowed",
+                "remove the tag; records hold plain text, numbers, lists and mappings",
+            )
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, index)) for index, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self._problem(
+                    key_node,
+                    "yaml-key",
+                    "a key must be a plain word",
+                    "write the key as text, e.g. `title:`",
+                )
+                continue
+            if key in result:
+                first = self.source.keys[(*loc, key)]
+                self._problem(
+                    key_node,
+                    "duplicate-key",
+                    f"the key '{key}' appears twice (first at line {first[0]})",
+                    "keep one of them; YAML would silently drop the first",
+                )
+                continue
+            self.source.keys[(*loc, key)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
+            result[key] = self.build(value_node, (*loc, key))
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        value = node.value
+        if not node.style and node.tag != "tag:yaml.org,2002:str":  # plain: None or ""
+            if value in _NULLS:
+                return None
+            if value in _BOOLS:
+                return _BOOLS[value]
+            if _INT.match(value):
+                return int(value)
+        bad = _NOT_IN_XML.search(value)
+        if bad:
+            self._problem(
+                node,
+                "control-character",
+                f"the text contains the invisible character U+{ord(bad.group()):04X}, "
+                "which a Word document cannot hold",
+                "delete it (it often comes with copy-paste from another program)",
+            )
+        return value

@@ -1,0 +1,356 @@
+"""Stage 2: turn read data into a validated :class:`Register`, or report every problem at its line.
+
+Pydantic checks each file against :mod:`ropa_build.models`; its errors are mapped onto the YAML
+positions kept while reading, by the error's ``type`` (never by its English message, which
+changes between pydantic versions). Then references between files are checked: catalogue ids,
+data-category ids, subject-group ids and country codes, each with a did-you-mean suggestion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pycountry
+from pydantic import BaseModel, ValidationError
+
+from ropa_build.errors import Problem, UserError
+from ropa_build.load import Sources
+from ropa_build.models import Catalogue, Organisation, Record
+from ropa_build.source import Loc, Source
+from ropa_build.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A validated record with its id and source (lint rules point back into the file)."""
+
+    id: str
+    record: Record
+    source: Source
+
+
+@dataclass(frozen=True)
+class Register:
+    """The whole validated register, records sorted by id."""
+
+    root: Path
+    organisation: Organisation
+    catalogue: Catalogue
+    activities: tuple[Activity, ...]
+    vocabulary: Vocabulary
+    sources: tuple[Source, Source]  # organisation.yaml, catalogue.yaml
+
+
+def validate(sources: Sources, vocabulary: Vocabulary) -> Register:
+    """Validate everything; raise :class:`UserError` with all problems if anything is wrong."""
+    problems = list(sources.problems)
+    organisation = _model(Organisation, sources.organisation, problems)
+    catalogue = _model(Catalogue, sources.catalogue, problems)
+    activities = []
+    raw = sources.catalogue.data.get("systems") if isinstance(sources.catalogue.data, dict) else {}
+    systems = raw if isinstance(raw, dict) else {}
+    for record_id, source in sources.records:
+        record = _model(Record, source, problems)
+        if record is not None:
+            activities.append(Activity(record_id, record, source))
+        problems += _references(source, systems, vocabulary)
+    if catalogue is not None:
+        problems += _catalogue_countries(catalogue, sources.catalogue)
+    if problems or organisation is None or catalogue is None:
+        raise UserError(problems)
+    return Register(
+        sources.root,
+        organisation,
+        catalogue,
+        tuple(activities),
+        vocabulary,
+        (sources.organisation, sources.catalogue),
+    )
+
+
+def _model(model: type[BaseModel], source: Source, problems: list[Problem]) -> Any:
+    if not isinstance(source.data, dict):
+        return None  # the reader has reported why
+    try:
+        return model.model_validate(source.data)
+    except ValidationError as error:
+        problems.extend(_explain(error, model, source))
+        return None
+
+
+# --- pydantic errors → problems -------------------------------------------------------------
+
+_PATTERN_HELP = {
+    "^[0-9]{8}$": ("bad-cvr", "is not a CVR number", "a CVR number has 8 digits, e.g. 34217483"),
+    "^[A-Z]{2}$": (
+        "bad-country",
+        "is not a country code",
+        "use the ISO 3166 two-letter code in capitals, e.g. DK, US, MK",
+    ),
+    "^[a-z0-9][a-z0-9_-]*$": (
+        "bad-id",
+        "is not a valid id",
+        "use lowercase letters, digits, '-' and '_', e.g. google-workspace",
+    ),
+}
+_TYPE_HELP = {
+    "string_type": (
+        "expected text",
+        "write the text after the colon; quote it if it looks like a number or true/false",
+    ),
+    "list_type": ("expected a list", "write each item on its own line, starting with '- '"),
+    "dict_type": ("expected a mapping", "write `key: value` lines indented below this key"),
+    "model_type": ("expected a mapping", "write `key: value` lines indented below this key"),
+    "model_attributes_type": (
+        "expected a mapping",
+        "write `key: value` lines indented below this key",
+    ),
+    "bool_type": ("expected true or false", "write true or false"),
+    "bool_parsing": ("expected true or false", "write true or false"),
+    "int_type": ("expected a whole number", "write a number such as 12"),
+    "int_parsing": ("expected a whole number", "write a number such as 12"),
+    "int_from_float": ("expected a whole number", "write a number such as 12"),
+}
+
+
+def _explain(error: ValidationError, model: type[BaseModel], source: Source) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        loc: Loc = tuple(item["loc"])
+        kind, value, ctx = item["type"], item.get("input"), item.get("ctx") or {}
+        name = str(loc[-1]) if loc else "file"
+        if kind == "missing":
+            problems.append(
+                source.problem(
+                    loc[:-1],
+                    "missing-key",
+                    f"'{name}' is missing",
+                    f"add `{name}:` here (see docs/fields.md)",
+                )
+            )
+        elif kind == "extra_forbidden":
+            known = _keys_at(model, loc[:-1])
+            problems.append(
+                source.problem(
+                    loc,
+                    "unknown-key",
+                    f"unknown key '{name}'",
+                    _did_you_mean(name, known, "remove it"),
+                    key=True,
+                )
+            )
+        elif kind in (
+            "date_from_datetime_parsing",
+            "date_parsing",
+            "date_type",
+            "date_from_datetime_inexact",
+        ):
+            problems.append(
+                source.problem(
+                    loc,
+                    "bad-date",
+                    f"'{value}' is not a date",
+                    "write the date as YYYY-MM-DD, e.g. 2021-03-10",
+                )
+            )
+        elif kind == "string_pattern_mismatch":
+            code, what, hint = _PATTERN_HELP.get(
+                ctx.get("pattern"), ("bad-value", "has the wrong form", "see docs/fields.md")
+            )
+            if code == "bad-cvr" or name != "email":
+                problems.append(source.problem(loc, code, f"'{value}' {what}", hint))
+            else:
+                problems.append(
+                    source.problem(
+                        loc,
+                        "bad-email",
+                        f"'{value}' is not an e-mail address",
+                        "write it as name@example.dk",
+                    )
+                )
+        elif kind == "literal_error":
+            expected = [
+                e.strip(" '") for e in str(ctx.get("expected", "")).replace(" or ", ",").split(",")
+            ]
+            problems.append(
+                source.problem(
+                    loc,
+                    "bad-value",
+                    f"'{value}' is not allowed here",
+                    _did_you_mean(str(value), expected, "use one of: " + ", ".join(expected)),
+                )
+            )
+        elif kind in ("string_too_short", "too_short"):
+            problems.append(
+                source.problem(
+                    loc,
+                    "empty-value",
+                    f"'{name}' is empty",
+                    "fill it in, or remove the key if it is optional",
+                )
+            )
+        elif kind in _TYPE_HELP:
+            what, hint = _TYPE_HELP[kind]
+            problems.append(source.problem(loc, "wrong-type", f"'{name}': {what}", hint))
+        else:
+            problems.append(
+                source.problem(
+                    loc, "invalid-value", f"'{name}': {item['msg']}", "see docs/fields.md"
+                )
+            )
+    return problems
+
+
+def _keys_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The field names allowed at ``loc`` inside ``model`` (for did-you-mean on unknown keys)."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, str) and isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(part)
+            current = field.annotation if field else None
+        elif isinstance(current, types.GenericAlias | typing._GenericAlias):  # list / dict
+            current = typing.get_args(current)[-1]
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` → ``X``."""
+    args = typing.get_args(annotation)
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        rest = [a for a in args if a is not type(None)]
+        return rest[0] if len(rest) == 1 else annotation
+    return annotation
+
+
+def _did_you_mean(word: str, choices: list[str], otherwise: str) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else otherwise
+
+
+# --- references between files ---------------------------------------------------------------
+
+
+def _references(source: Source, catalogue: dict, vocabulary: Vocabulary) -> list[Problem]:
+    """Check ids against the catalogue, vocabulary and the record's own groups.
+
+    Works on the raw data, not the validated model, so a record with a misspelt key still gets
+    its unknown catalogue ids reported in the same run.
+    """
+    problems: list[Problem] = []
+    categories = list(vocabulary.categories)
+    systems = [key for key in catalogue if isinstance(key, str)]
+
+    def check(loc: Loc, value: object, known: list[str], code: str, what: str, where: str) -> None:
+        if isinstance(value, str) and value not in known:
+            problems.append(
+                source.problem(
+                    loc,
+                    code,
+                    f"unknown {what} '{value}'",
+                    _did_you_mean(value, known, f"see {where}"),
+                )
+            )
+
+    groups: list[str] = []
+    for loc, group in _each(source.data, "data_subjects", "groups"):
+        group_id = group.get("id")
+        if group_id in groups:
+            problems.append(
+                source.problem(
+                    (*loc, "id"),
+                    "duplicate-group-id",
+                    f"the subject group id '{group_id}' is used twice",
+                    "give each group its own id",
+                )
+            )
+        groups.append(group_id)
+        for c_loc, category in _each(group, "categories", at=loc):
+            check(
+                c_loc,
+                category,
+                categories,
+                "unknown-category",
+                "data category",
+                "schema/data-categories.yaml",
+            )
+    for part in ("internal", "processors", "others"):
+        for loc, use in _each(source.data, "recipients", part):
+            check(
+                (*loc, "ref"),
+                use.get("ref"),
+                systems,
+                "unknown-ref",
+                "catalogue id",
+                "catalogue.yaml",
+            )
+            for s_loc, subject in _each(use, "subjects", at=loc):
+                check(
+                    s_loc,
+                    subject,
+                    groups,
+                    "unknown-group",
+                    "subject group",
+                    "data_subjects.groups in this record",
+                )
+            for c_loc, category in _each(use, "categories", at=loc):
+                check(
+                    c_loc,
+                    category,
+                    categories,
+                    "unknown-category",
+                    "data category",
+                    "schema/data-categories.yaml",
+                )
+    for loc, rule in _each(source.data, "retention", "rules"):
+        for c_loc, category in _each(rule, "categories", at=loc):
+            check(
+                c_loc,
+                category,
+                categories,
+                "unknown-category",
+                "data category",
+                "schema/data-categories.yaml",
+            )
+    for loc, transfer in _each(source.data, "transfers", "items"):
+        problems += _country(source, (*loc, "country"), transfer.get("country"))
+    return problems
+
+
+def _each(data: Any, *keys: str, at: Loc = ()) -> list[tuple[Loc, Any]]:
+    """The items of the list at ``data[keys...]`` with their locations; nothing if malformed."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(data, list):
+        return []
+    return [((*at, *keys, i), item) for i, item in enumerate(data) if isinstance(item, dict | str)]
+
+
+def _catalogue_countries(catalogue: Catalogue, source: Source) -> list[Problem]:
+    return [
+        problem
+        for key, system in catalogue.systems.items()
+        for i, code in enumerate(system.countries)
+        for problem in _country(source, ("systems", key, "countries", i), code)
+    ]
+
+
+def _country(source: Source, loc: Loc, code: object) -> list[Problem]:
+    if not isinstance(code, str) or pycountry.countries.get(alpha_2=code) is not None:
+        return []
+    return [
+        source.problem(
+            loc,
+            "bad-country",
+            f"'{code}' is not an ISO 3166 country code",
+            "use the two-letter code, e.g. DK, US, MK (North Macedonia)",
+        )
+    ]

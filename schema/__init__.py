@@ -1,0 +1,1 @@
+"""Built-in vocabularies and JSON Schemas, installed as package data (this file makes it a package)."""

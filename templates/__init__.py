@@ -1,0 +1,1 @@
+"""Built-in templates and label files, installed as package data (this file makes it a package)."""
