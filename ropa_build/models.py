@@ -367,12 +367,15 @@ class Transfer(Strict):
         "Et katalog-id eller en beskrivelse.",
         min_length=1,
     )
-    mechanism: Mechanism = text(
+    # Optional in the schema so that an incomplete transfer is still read and the linter can
+    # say what is missing (rule transfer-without-mechanism) instead of a bare "missing key".
+    mechanism: Mechanism | None = text(
         "Transfer mechanism",
         "Overførselsgrundlag",
         "adequacy (Art. 45), scc / bcr / code_of_conduct / certification (Art. 46–47), "
         "derogation (Art. 49).",
         "Grundlaget for overførslen (art. 45, 46, 47 eller 49).",
+        default=None,
     )
     documentation: RichText | None = text(
         "Documentation",

@@ -1,0 +1,39 @@
+# ropa-build — `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup build check test lint format bench schema docs clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install ropa-build with its test tools
+
+build: $(STAMP) ## build the example register into output/
+	$(BIN)/ropa build
+
+check: $(STAMP) ## validate and lint the example register
+	$(BIN)/ropa check
+
+test: $(STAMP) ## run the test suite
+	$(BIN)/pytest -q
+
+lint: $(STAMP) ## ruff: lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## ruff: fix formatting
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean: ## remove build products and caches (not .venv)
+	rm -rf output .pytest_cache .ropa-cache

@@ -1,0 +1,164 @@
+"""The ``ropa`` command: a thin layer over :mod:`ropa_build.pipeline`; the only place that exits.
+
+Exit status: 0 success, 1 the input has problems (or warnings under ``--strict``), 2 usage error.
+A :class:`UserError` becomes its messages on stderr without a traceback; any other exception is a
+bug in ropa-build and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from ropa_build import __version__
+from ropa_build.errors import Problem, UserError
+from ropa_build.pipeline import Options, build, lint
+from ropa_build.render import FORMATS
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except UserError as error:
+        _report(error.problems, getattr(args, "output_format", "text"))
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ropa",
+        description="Keep a GDPR Art. 30 register of processing activities as YAML "
+        "and build it into DOCX, Markdown and HTML (Datatilsynet's layout).",
+        epilog="Exit status: 0 success, 1 problems in the register, 2 usage error.",
+    )
+    parser.add_argument("--version", action="version", version=f"ropa-build {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build_cmd = commands.add_parser(
+        "build",
+        help="validate, check and build the register",
+        description="Validate and check the register, then write "
+        "register.docx, register.md, register.html and "
+        "activities/<id>.docx into the output folder. Nothing is "
+        "written if there is any error.",
+    )
+    _common(build_cmd)
+    build_cmd.add_argument("--out", type=Path, help="output folder (default: ROOT/output)")
+    build_cmd.add_argument(
+        "--format",
+        dest="formats",
+        action="extend",
+        nargs="+",
+        choices=FORMATS,
+        help="formats to build (default: all)",
+    )
+    build_cmd.add_argument(
+        "--lang", default="da", help="label language: da (default, Datatilsynet's wording) or en"
+    )
+    build_cmd.set_defaults(run=_build)
+
+    check_cmd = commands.add_parser(
+        "check",
+        help="validate and lint the register; write nothing",
+        description="Report every problem in the register: schema "
+        "errors and lint findings (see docs/rules.md).",
+    )
+    _common(check_cmd)
+    check_cmd.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    check_cmd.add_argument(
+        "--format",
+        dest="output_format",
+        default="text",
+        choices=("text", "json", "github"),
+        help="text (default), json, or github (Actions annotations)",
+    )
+    check_cmd.set_defaults(run=_check)
+    return parser
+
+
+def _common(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--root",
+        type=Path,
+        default=Path("."),
+        help="the register's folder (default: current directory)",
+    )
+    command.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="run only these lint rules (repeatable)",
+    )
+    command.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="skip these lint rules (repeatable)",
+    )
+    command.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="the date reviews are judged against (default: today)",
+    )
+
+
+def _options(args: argparse.Namespace) -> Options:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    created = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else None
+    return Options(
+        today=args.today or dt.date.today(),
+        created=created,
+        select=frozenset(args.select),
+        ignore=frozenset(args.ignore),
+    )
+
+
+def _build(args: argparse.Namespace) -> int:
+    out = args.out or args.root / "output"
+    formats = tuple(args.formats or FORMATS)
+    written, warnings = build(args.root, out, formats, args.lang, _options(args))
+    _report(warnings, "text")
+    print(f"wrote {len(written)} files to {out}", file=sys.stderr)
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    problems = lint(args.root, _options(args))
+    _report(problems, args.output_format)
+    failing = [p for p in problems if p.severity == "error" or args.strict]
+    return 1 if failing else 0
+
+
+def _report(problems: list[Problem], output_format: str) -> None:
+    if output_format == "json":
+        print(json.dumps([vars(p) for p in problems], ensure_ascii=False, indent=2))
+        return
+    for problem in problems:
+        if output_format == "github":
+            message = f"[{problem.code}] {problem.message} — {problem.hint}"
+            print(
+                f"::{problem.severity} file={problem.path},line={problem.line},"
+                f"col={problem.column},title=ropa {problem.code}::{_escape(message)}"
+            )
+        else:
+            print(problem, file=sys.stderr)
+    if problems and output_format == "text":
+        errors = sum(p.severity == "error" for p in problems)
+        print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=sys.stderr)
+
+
+def _escape(text: str) -> str:
+    """GitHub workflow-command escaping of a message."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -1,0 +1,60 @@
+"""The pipeline on one screen: load → validate → check → render → write.
+
+Everything is read and checked before anything is written (MkDocs' build does the same), so a
+problem anywhere leaves the previous output untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ropa_build.check import check
+from ropa_build.errors import Problem, UserError
+from ropa_build.load import load
+from ropa_build.render import render
+from ropa_build.validate import Register, validate
+from ropa_build.vocabulary import load_vocabulary
+from ropa_build.write import write
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a run needs from outside: nothing here reads the clock or the environment."""
+
+    today: dt.date
+    created: dt.datetime | None = None  # document dates; None: the newest record's date
+    select: frozenset[str] = frozenset()
+    ignore: frozenset[str] = frozenset()
+
+
+def read_register(root: Path) -> Register:
+    """Load and validate (stages 1–2)."""
+    return validate(load(root), load_vocabulary(root))
+
+
+def lint(root: Path, options: Options) -> list[Problem]:
+    """``ropa check``: every finding; raises :class:`UserError` if the register is invalid."""
+    register = read_register(root)
+    return check(register, options.today, select=set(options.select), ignore=set(options.ignore))
+
+
+def build(
+    root: Path, out: Path, formats: tuple[str, ...], lang: str, options: Options
+) -> tuple[list[Path], list[Problem]]:
+    """``ropa build``: write the outputs; returns them and the warnings. Errors stop the build."""
+    register = read_register(root)
+    findings = check(
+        register, options.today, select=set(options.select), ignore=set(options.ignore)
+    )
+    if any(p.severity == "error" for p in findings):
+        raise UserError(findings)
+    created = options.created or _newest(register)
+    outputs = render(register, formats, lang, created)
+    return write(out, outputs), findings
+
+
+def _newest(register: Register) -> dt.datetime:
+    newest = max((a.record.updated for a in register.activities), default=dt.date(1980, 1, 1))
+    return dt.datetime.combine(newest, dt.time(), tzinfo=dt.UTC)

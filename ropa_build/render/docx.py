@@ -1,0 +1,152 @@
+"""DOCX: what the DPO opens — Datatilsynet's table per activity, in the reference document's look.
+
+The body is WordprocessingML rendered by Jinja (autoescaped) and written into a copy of
+``templates/reference.docx`` (:mod:`ropa_build.render.docx_package`). Building tables through
+python-docx is quadratic (``Table.cell()``), and docxtpl grows superlinearly; streamed XML is
+linear and fast (see the README's measurements).
+
+Each activity's table is rendered once and used twice: in ``register.docx`` and in its own
+``activities/<id>.docx``. That works because a table does not depend on the document it lands in:
+hyperlink relationship ids are derived from the URL, and numbered lists carry placeholders that
+are numbered per document when the body is assembled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from markupsafe import Markup
+
+from ropa_build.render.docx_package import FIRST_LIST_NUM_ID, package_docx
+from ropa_build.render.templating import environment, render, template
+from ropa_build.render.view import ActivityView, RegisterView
+from ropa_build.resources import find
+from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, Text
+
+BULLETS = 1  # numId of the reference document's bullet list
+_LIST_PLACEHOLDER = re.compile(r'w:val="#N(\d+)"')
+
+
+def render_docx(view: RegisterView, root: Path, created: dt.datetime) -> dict[str, bytes]:
+    """``register.docx`` and one ``activities/<id>.docx`` per activity, keyed by output path."""
+    env = environment(root, autoescape=True, filters={})
+    reference = find(root, "templates", "reference.docx").read_bytes()
+    table = template(env, "docx/activity-table.xml.j2")
+    tables = [_table(table, activity, view.labels) for activity in view.activities]
+    single = template(env, "docx/activity.xml.j2")
+    outputs = {}
+    for activity, fragment in zip(view.activities, tables, strict=True):
+        body = render(
+            single, activity=activity, table=fragment.numbered_from(0), labels=view.labels
+        )
+        outputs[f"activities/{activity.id}.docx"] = package_docx(
+            reference,
+            body,
+            hyperlinks=fragment.relationships(),
+            numbered_lists=fragment.lists,
+            title=activity.title,
+            created=created,
+        )
+    placed, start = [], 0
+    for fragment in tables:
+        placed.append(fragment.numbered_from(start))
+        start += fragment.lists
+    body = render(
+        template(env, "docx/register.xml.j2"),
+        view=view,
+        labels=view.labels,
+        activities=list(zip(view.activities, placed, strict=True)),
+    )
+    links = sorted({link for fragment in tables for link in fragment.links})
+    outputs["register.docx"] = package_docx(
+        reference,
+        body,
+        hyperlinks=[(_link_id(url), url) for url in links],
+        numbered_lists=start,
+        title=f"{view.title} – {view.organisation}",
+        created=created,
+    )
+    return outputs
+
+
+@dataclass
+class _Table:
+    """One activity's table as XML, with the hyperlinks and numbered lists it uses."""
+
+    xml: str = ""
+    links: set[str] = field(default_factory=set)
+    lists: int = 0
+
+    def numbered_from(self, start: int) -> Markup:
+        if not self.lists:
+            return Markup(self.xml)
+        return Markup(
+            _LIST_PLACEHOLDER.sub(
+                lambda m: f'w:val="{FIRST_LIST_NUM_ID + start + int(m[1])}"', self.xml
+            )
+        )
+
+    def relationships(self) -> list[tuple[str, str]]:
+        return [(_link_id(url), url) for url in sorted(self.links)]
+
+    def rich(self, blocks: tuple[Block, ...], style: str = "RopaCell") -> Markup:
+        """Blocks as paragraphs; a table cell must hold at least one paragraph."""
+        xml = "".join(self._block(block, style, 0) for block in blocks)
+        return Markup(xml or f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p>')
+
+    def _block(self, block: Block, style: str, depth: int) -> str:
+        if isinstance(block, Para):
+            return _paragraph(style, "", self._inlines(block.children, ""))
+        num_id = f"#N{self.lists}" if block.ordered else str(BULLETS)
+        self.lists += block.ordered
+        level = f'<w:numPr><w:ilvl w:val="{min(depth, 2)}"/><w:numId w:val="{num_id}"/></w:numPr>'
+        parts = []
+        for item in block.items:
+            for i, inner in enumerate(item):
+                if isinstance(inner, Para):
+                    parts.append(
+                        _paragraph(
+                            style, level if i == 0 else "", self._inlines(inner.children, "")
+                        )
+                    )
+                else:
+                    parts.append(self._block(inner, style, depth + 1))
+        return "".join(parts)
+
+    def _inlines(self, nodes: tuple[Inline, ...], props: str) -> str:
+        return "".join(self._inline(node, props) for node in nodes)
+
+    def _inline(self, node: Inline, props: str) -> str:
+        if isinstance(node, Text):
+            rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+            return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(node.text)}</w:t></w:r>'
+        if isinstance(node, Break):
+            return "<w:r><w:br/></w:r>"
+        if isinstance(node, Strong):
+            return self._inlines(node.children, props + "<w:b/>")
+        if isinstance(node, Emph):
+            return self._inlines(node.children, props + "<w:i/>")
+        assert isinstance(node, Link)
+        self.links.add(node.href)
+        runs = self._inlines(node.children, '<w:rStyle w:val="Hyperlink"/>' + props)
+        return f'<w:hyperlink r:id="{_link_id(node.href)}" w:history="1">{runs}</w:hyperlink>'
+
+
+def _table(tmpl, activity: ActivityView, labels: dict) -> _Table:
+    table = _Table()
+    table.xml = render(tmpl, activity=activity, table=table, labels=labels)
+    return table
+
+
+def _paragraph(style: str, numbering: str, runs: str) -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{numbering}</w:pPr>{runs}</w:p>'
+
+
+def _link_id(url: str) -> str:
+    """A relationship id that depends only on the URL, so a table fits any document."""
+    return "rIdL" + hashlib.sha1(url.encode()).hexdigest()[:16]

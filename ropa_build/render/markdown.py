@@ -1,0 +1,78 @@
+"""GitHub-flavoured Markdown: what a reviewer reads in a pull request.
+
+Each activity is one GFM table. A table cell is a single line, so line breaks become ``<br>``,
+list items become "• " or "1. " lines, and every character that could end a cell (``|``) or be
+read as markup is backslash-escaped: the columns hold whatever the text contains.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ropa_build.render.templating import environment, render, template
+from ropa_build.render.view import RegisterView
+from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, Text
+
+# Inside a cell only inline syntax matters: emphasis, code, links, HTML, entities, strike-through,
+# GitHub math, and the pipe that ends a cell. Block syntax (#, -, 1.) cannot start in a cell.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$!])")
+
+
+def render_markdown(view: RegisterView, root: Path) -> bytes:
+    """The register as ``register.md``."""
+    env = environment(
+        root, autoescape=False, filters={"cell": cell, "md": escape, "slug": _slugs()}
+    )
+    return render(template(env, "register.md.j2"), view=view, labels=view.labels).encode()
+
+
+def escape(text: str) -> str:
+    """Text as literal Markdown on one line (safe inside a table cell)."""
+    return _SPECIAL.sub(r"\\\1", text).replace("\r", "").replace("\n", "<br>")
+
+
+def cell(blocks: tuple[Block, ...]) -> str:
+    return "<br><br>".join(_block(block) for block in blocks)
+
+
+def _block(block: Block, depth: int = 0) -> str:
+    if isinstance(block, Para):
+        return _inlines(block.children)
+    lines = []
+    for number, item in enumerate(block.items, 1):
+        bullet = f"{number}." if block.ordered else "•"
+        parts = [_block(b, depth + 1) for b in item]
+        lines.append("&nbsp;" * 4 * depth + f"{bullet} " + "<br>".join(parts))
+    return "<br>".join(lines)
+
+
+def _inlines(nodes: tuple[Inline, ...]) -> str:
+    return "".join(_inline(node) for node in nodes)
+
+
+def _inline(node: Inline) -> str:
+    if isinstance(node, Text):
+        return escape(node.text)
+    if isinstance(node, Break):
+        return "<br>"
+    if isinstance(node, Strong):
+        return f"**{_inlines(node.children)}**"
+    if isinstance(node, Emph):
+        return f"*{_inlines(node.children)}*"
+    assert isinstance(node, Link)
+    href = node.href.replace("(", "%28").replace(")", "%29").replace("|", "%7C").replace(" ", "%20")
+    return f"[{_inlines(node.children)}](<{href.replace('<', '%3C').replace('>', '%3E')}>)"
+
+
+def _slugs():
+    """GitHub's heading anchors (lowercase, punctuation dropped, spaces to '-', repeats -1, -2)."""
+    seen: dict[str, int] = {}
+
+    def slug(title: str) -> str:
+        base = re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-")
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        return f"{base}-{count}" if count else base
+
+    return slug

@@ -1,0 +1,287 @@
+"""What every output shows, decided once: the register as sections of rows of rich text.
+
+The three formats differ only in markup, so the legal content — which rows a controller or a
+processor record has, which checklist lines are listed, how a recipient shows what it receives —
+is built here from the validated register and the label file, and each format's templates only
+lay it out. A row is one line of Datatilsynet's table: a description (with an italic hint), the
+content, and for checklist lines a mark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from babel.dates import format_date
+
+from ropa_build.models import Contact, Record
+from ropa_build.richtext import Block, Break, Inline, Link, Para, Strong, Text, lines, parse
+from ropa_build.validate import Activity, Register
+from ropa_build.vocabulary import country_name
+
+
+@dataclass(frozen=True)
+class Row:
+    description: str
+    content: tuple[Block, ...] = ()
+    hint: str = ""
+    mark: bool | None = None  # None: not a checklist line
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class ActivityView:
+    id: str
+    title: str
+    month: str
+    meta: tuple[tuple[str, str], ...]
+    sections: tuple[Section, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RegisterView:
+    lang: str
+    title: str
+    organisation: str
+    version: str
+    date: str
+    labels: dict
+    activities: tuple[ActivityView, ...]
+
+
+def register_view(register: Register, labels: dict, lang: str) -> RegisterView:
+    """The whole register; its date is the newest record's, so a rebuild never changes it."""
+    newest = max((a.record.updated for a in register.activities), default=dt.date(1970, 1, 1))
+    return RegisterView(
+        lang=lang,
+        title=labels["document"]["register_title"],
+        organisation=register.organisation.controller.name,
+        version=register.organisation.document.version,
+        date=_date(newest, labels),
+        labels=labels,
+        activities=tuple(activity_view(register, a, labels) for a in register.activities),
+    )
+
+
+def activity_view(register: Register, activity: Activity, labels: dict) -> ActivityView:
+    """One activity's table, laid out for its role (Art. 30(1) or 30(2))."""
+    record, doc = activity.record, labels["document"]
+    build = _Sections(register, record, labels)
+    sections = build.processor() if record.role == "processor" else build.controller()
+    title = doc["activity_title"].format(title=record.title, role=labels["roles"][record.role])
+    month = format_date(record.updated, labels["month_format"], locale=labels["locale"])
+    meta = (
+        (doc["owner"], record.owner),
+        (doc["updated"], _date(record.updated, labels)),
+        (doc["reviewed"], _date(record.reviewed, labels)),
+    )
+    notes = tuple(f"{doc['accepted']} ({a.rule}): {a.reason}" for a in record.accepted)
+    return ActivityView(
+        activity.id,
+        title,
+        month[:1].upper() + month[1:],
+        meta,
+        tuple(s for s in sections if s.rows),
+        notes,
+    )
+
+
+def _date(day: dt.date, labels: dict) -> str:
+    return format_date(day, labels["date_format"], locale=labels["locale"])
+
+
+class _Sections:
+    """Builds the sections of one record; one method per section of the template."""
+
+    def __init__(self, register: Register, record: Record, labels: dict):
+        self.register, self.record, self.labels = register, record, labels
+        self.section_label, self.row_label = labels["sections"], labels["rows"]
+
+    def controller(self) -> list[Section]:
+        return [
+            self._parties("controller", "organisation", "representative"),
+            self._purposes(),
+            self._subjects(),
+            self._recipients(),
+            self._transfers(),
+            self._retention(),
+            self._security(),
+        ]
+
+    def processor(self) -> list[Section]:
+        record = self.record
+        controllers = Section(
+            self.section_label["controllers"],
+            (self._row("controllers", tuple(_contact(c) for c in record.controllers)),),
+        )
+        processing = Section(
+            self.section_label["processing"], (self._row("processing", _rich(record.processing)),)
+        )
+        optional = [
+            self._purposes() if record.purposes or record.lawful_basis else None,
+            self._subjects() if record.data_subjects else None,
+            self._recipients() if record.recipients else None,
+        ]
+        return [
+            self._parties("processor", "processor_organisation", "processor_representative"),
+            controllers,
+            processing,
+            *[s for s in optional if s],
+            self._transfers(),
+            *([self._retention()] if record.retention else []),
+            self._security(),
+        ]
+
+    def _row(self, key: str, content: tuple[Block, ...] = (), mark: bool | None = None) -> Row:
+        label = self.row_label[key]
+        if isinstance(label, str):
+            return Row(label, content, "", mark)
+        return Row(label["text"], content, label.get("hint", ""), mark)
+
+    def _party(self, name: str) -> Contact | None:
+        """The record's own party where it states one, else the organisation's."""
+        if name in self.record.model_fields_set:
+            return getattr(self.record, name)
+        return getattr(self.register.organisation, name)
+
+    def _parties(self, section: str, organisation: str, representative: str) -> Section:
+        rows = [self._row(organisation, _contacts(self._party("controller")))]
+        if section == "controller":
+            rows.append(self._row("joint_controller", _contacts(self._party("joint_controller"))))
+        rows += [
+            self._row(representative, _contacts(self._party("representative"))),
+            self._row("dpo", _contacts(self._party("dpo"))),
+        ]
+        return Section(self.section_label[section], tuple(rows))
+
+    def _purposes(self) -> Section:
+        rows = [self._row("purposes", _rich(self.record.purposes))]
+        basis = self.record.lawful_basis
+        if basis:
+            words, content = self.labels["content"], []
+            for article, letters in (("art6", basis.art6), ("art9", basis.art9)):
+                if letters:
+                    joined = f" {words['and']} ".join(letters)
+                    content.append(Para((Text(words[article].format(letters=joined)),)))
+            if basis.art10:
+                content.append(Para((Text(words["art10"].format(ground=basis.art10)),)))
+            rows.append(self._row("lawful_basis", (*content, *_rich(basis.description))))
+        return Section(self.section_label["purposes"], tuple(rows))
+
+    def _subjects(self) -> Section:
+        subjects = self.record.data_subjects
+        if subjects is None:
+            return Section(self.section_label["subjects"], (self._row("subject_categories"),))
+        rows = [self._row("subject_categories", _rich(subjects.description))]
+        vocabulary, names = self.register.vocabulary, self.labels["categories"]
+        always = set(vocabulary.always_listed())
+        for group in subjects.groups:
+            intro = (Para((Text(self.row_label["group_intro"]),)), *_rich(group.details))
+            rows.append(Row(self.row_label["group"].format(name=group.name), intro))
+            rows += [
+                Row("", (Para((Text(names[category]),)),), mark=category in group.categories)
+                for category in vocabulary.categories
+                if category in always or category in group.categories
+            ]
+        return Section(self.section_label["subjects"], tuple(rows))
+
+    def _recipients(self) -> Section:
+        recipients = self.record.recipients
+        rows = [self._row("recipients", _rich(recipients.description) if recipients else ())]
+        for part in ("internal", "processors", "others"):
+            uses = getattr(recipients, part, ()) if recipients else ()
+            if uses or part != "others":
+                rows.append(self._row(part, tuple(self._recipient(use) for use in uses)))
+        return Section(self.section_label["recipients"], tuple(rows))
+
+    def _recipient(self, use) -> Para:
+        system = self.register.catalogue.systems[use.ref]
+        name = f"{system.name} ({system.used_for})" if system.used_for else system.name
+        head: list[Inline] = [Text(f"{name} — {use.note}" if use.note else name)]
+        if use.subjects or use.categories:
+            short = self.labels["categories_short"]
+            groups = (
+                {g.id: g.name for g in self.record.data_subjects.groups}
+                if (self.record.data_subjects)
+                else {}
+            )
+            what = ", ".join(short[c] for c in use.categories)
+            whom = ", ".join(groups.get(s, s) for s in use.subjects)
+            words = self.labels["content"]
+            head += [Break(), Text(f"{words['receives']} {what} {words['about']} {whom}".strip())]
+        return Para(tuple(head))
+
+    def _transfers(self) -> Section:
+        transfers, words = self.record.transfers, self.labels["content"]
+        content: list[Block] = list(_rich(transfers.description) if transfers else ())
+        for item in transfers.items if transfers else ():
+            country = country_name(item.country, self.labels["locale"]) or item.country
+            system = self.register.catalogue.systems.get(item.recipient)
+            recipient = system.name if system else item.recipient
+            mechanism = self.labels["mechanisms"][item.mechanism] if item.mechanism else "?"
+            content.append(
+                Para(
+                    (
+                        Strong((Text(f"{country} ({item.country})"),)),
+                        Text(f": {recipient} — {mechanism}"),
+                    )
+                )
+            )
+            content += _labelled(words["documentation"], _rich(item.documentation))
+        return Section(self.section_label["transfers"], (self._row("transfers", tuple(content)),))
+
+    def _retention(self) -> Section:
+        retention = self.record.retention
+        content: list[Block] = list(_rich(retention.description) if retention else ())
+        for rule in retention.rules if retention else ():
+            names = ", ".join(self.labels["categories_short"][c] for c in rule.categories)
+            content += _labelled(names[:1].upper() + names[1:], _rich(rule.period))
+        return Section(self.section_label["retention"], (self._row("retention", tuple(content)),))
+
+    def _security(self) -> Section:
+        return Section(
+            self.section_label["security"], (self._row("security", _rich(self.record.security)),)
+        )
+
+
+def _rich(text: str | None) -> tuple[Block, ...]:
+    return parse(text) if text else ()
+
+
+def _labelled(label: str, blocks: tuple[Block, ...]) -> list[Block]:
+    """``label: text`` — the label in bold, joined to the first paragraph when there is one."""
+    head = Strong((Text(f"{label}: "),))
+    if blocks and isinstance(blocks[0], Para):
+        return [Para((head, *blocks[0].children)), *blocks[1:]]
+    return [Para((head,)), *blocks] if blocks else []
+
+
+def _contacts(contact: Contact | None) -> tuple[Block, ...]:
+    return (_contact(contact),) if contact else ()
+
+
+def _contact(contact: Contact) -> Para:
+    """Name, address, CVR, web, phone and e-mail, one per line; web and e-mail clickable."""
+    name = f"{contact.title}, {contact.name}" if contact.title else contact.name
+    nodes: list[Inline] = list(lines([name, *filter(None, [contact.address])]))
+    if contact.cvr:
+        nodes += [Break(), Text(f"CVR: {contact.cvr}")]
+    if contact.web:
+        href = contact.web if "://" in contact.web else f"https://{contact.web}"
+        link = (
+            Link(href, (Text(contact.web),))
+            if href.startswith(("http://", "https://"))
+            else (Text(contact.web))
+        )
+        nodes += [Break(), link]
+    if contact.phone:
+        nodes += [Break(), Text(contact.phone)]
+    for email in contact.email:
+        nodes += [Break(), Link(f"mailto:{email}", (Text(email),))]
+    return Para(tuple(nodes))

@@ -1,0 +1,160 @@
+"""The rich text of free-text fields: a small Markdown subset parsed once into a tiny tree.
+
+Writers use paragraphs, bullet and numbered lists, **bold**, *italic* and links, and line breaks
+as they typed them (a single newline is a line break, as a non-programmer expects). Everything
+else — headings, code, tables, images and raw HTML — stays literal text: markdown-it-py runs with
+only those rules enabled and ``html=False``. Only ``http``, ``https`` and ``mailto`` links become
+clickable; ``javascript:`` or ``data:`` stay text.
+
+The tree (not HTML) is the interface, so each output format renders it with its own escaping:
+DOCX runs and numbering, HTML elements, GFM table cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Break:
+    """A line break inside a paragraph."""
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Emph:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Para:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    items: tuple[tuple[Block, ...], ...]
+
+
+Inline = Text | Break | Strong | Emph | Link
+Block = Para | ListBlock
+
+
+def _parser() -> MarkdownIt:
+    parser = MarkdownIt("zero", {"html": False, "linkify": True, "breaks": True})
+    parser.enable(["list", "emphasis", "link", "autolink", "newline", "escape", "linkify"])
+    parser.linkify.set({"fuzzy_link": False})  # "app.example.com" stays text, as written
+    return parser
+
+
+_PARSER = _parser()
+
+
+@lru_cache(maxsize=4096)
+def parse(source: str) -> tuple[Block, ...]:
+    """Parse a field's text into blocks; identical texts (common in big registers) parse once."""
+    tokens = _PARSER.parse(source.replace("\r\n", "\n"))
+    blocks, _ = _blocks(tokens, 0, None)
+    return tuple(blocks)
+
+
+def plain(source: str) -> tuple[Block, ...]:
+    """Text that must not be interpreted at all (names, addresses): one paragraph, breaks kept."""
+    return (Para(lines(source.splitlines())),)
+
+
+def lines(parts: list[str] | tuple[str, ...]) -> tuple[Inline, ...]:
+    """Inline nodes for several lines of plain text."""
+    out: list[Inline] = []
+    for part in parts:
+        if out:
+            out.append(Break())
+        out.append(Text(part))
+    return tuple(out)
+
+
+def _blocks(tokens: list, i: int, close: str | None) -> tuple[list[Block], int]:
+    blocks: list[Block] = []
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == close:
+            return blocks, i + 1
+        if token.type == "inline":
+            blocks.append(Para(_inlines(token.children or [])))
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            items, i = _items(tokens, i + 1, token.type.replace("_open", "_close"))
+            blocks.append(ListBlock(token.type == "ordered_list_open", tuple(items)))
+            continue
+        i += 1
+    return blocks, i
+
+
+def _items(tokens: list, i: int, close: str) -> tuple[list[tuple[Block, ...]], int]:
+    items = []
+    while tokens[i].type != close:
+        if tokens[i].type == "list_item_open":
+            content, i = _blocks(tokens, i + 1, "list_item_close")
+            items.append(tuple(content))
+        else:
+            i += 1
+    return items, i + 1
+
+
+def _inlines(tokens: list) -> tuple[Inline, ...]:
+    stack: list[tuple[str, str, list[Inline]]] = [("", "", [])]
+    for token in tokens:
+        kind = token.type
+        if kind in ("text", "code_inline", "html_inline"):
+            stack[-1][2].append(Text(token.content))
+        elif kind in ("softbreak", "hardbreak"):
+            stack[-1][2].append(Break())
+        elif kind in ("strong_open", "em_open", "link_open"):
+            stack.append((kind, str(token.attrs.get("href", "")), []))
+        elif kind in ("strong_close", "em_close", "link_close"):
+            opened, href, children = stack.pop()
+            stack[-1][2].extend(_close(opened, href, tuple(children)))
+    return _merge(stack[0][2])
+
+
+def _close(opened: str, href: str, children: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    if opened == "strong_open":
+        return (Strong(children),)
+    if opened == "em_open":
+        return (Emph(children),)
+    if href.lower().startswith(SAFE_SCHEMES):
+        return (Link(href, children),)
+    return children  # a link to anything else (ftp:, file:, ...) keeps its text, not its target
+
+
+def _merge(nodes: list[Inline]) -> tuple[Inline, ...]:
+    """Join adjacent text nodes (markdown-it splits text at every special character)."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and not node.text:
+            continue
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return tuple(out)
