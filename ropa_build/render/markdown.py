@@ -56,13 +56,20 @@ def _inline(node: Inline) -> str:
         return escape(node.text)
     if isinstance(node, Break):
         return "<br>"
-    if isinstance(node, Strong):
-        return f"**{_inlines(node.children)}**"
-    if isinstance(node, Emph):
-        return f"*{_inlines(node.children)}*"
+    if isinstance(node, Strong | Emph):
+        return _delimited("**" if isinstance(node, Strong) else "*", _inlines(node.children))
     assert isinstance(node, Link)
     href = node.href.replace("(", "%28").replace(")", "%29").replace("|", "%7C").replace(" ", "%20")
     return f"[{_inlines(node.children)}](<{href.replace('<', '%3C').replace('>', '%3E')}>)"
+
+
+def _delimited(mark: str, inner: str) -> str:
+    """``**text**`` with surrounding spaces moved outside: ``** text**`` is not bold in GFM."""
+    stripped = inner.strip()
+    if not stripped:
+        return inner
+    lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()) :]
+    return f"{lead}{mark}{stripped}{mark}{trail}"
 
 
 def _slugs():

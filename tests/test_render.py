@@ -1,0 +1,268 @@
+"""What the outputs say: golden files, the seed's values in their places, labels by role and
+language, and record text that stays text.
+
+The golden register (tests/golden/register) exercises every part of the layout; its expected
+outputs are in tests/golden/expected. After an intended change, regenerate them with
+``pytest tests/test_render.py --update-golden`` and review the diff like any other change.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from ropa_build.cli import main
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+GOLDEN = TESTS / "golden"
+SEED = REPO.parent / "shared" / "seed" / "000_a1c645633e18b20a.txt"
+
+
+def build(root: Path, out: Path, *args: str) -> Path:
+    code = main(["build", "--root", str(root), "--out", str(out), "--today", "2026-11-25", *args])
+    assert code == 0, f"ropa build failed with exit status {code}"
+    return out
+
+
+@pytest.fixture(scope="module")
+def golden_out(tmp_path_factory) -> Path:
+    return build(GOLDEN / "register", tmp_path_factory.mktemp("golden"))
+
+
+@pytest.fixture(scope="module")
+def example_out(tmp_path_factory) -> Path:
+    return build(REPO, tmp_path_factory.mktemp("example"))
+
+
+def document_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as package:
+        return package.read("word/document.xml").decode()
+
+
+@pytest.mark.parametrize("name", ["register.md", "register.html", "register.document.xml"])
+def test_golden(golden_out: Path, name: str, request) -> None:
+    actual = (
+        document_xml(golden_out / "register.docx")
+        if name.endswith(".xml")
+        else (golden_out / name).read_text(encoding="utf-8")
+    )
+    expected = GOLDEN / "expected" / name
+    if request.config.getoption("update_golden", default=False):
+        expected.write_text(actual, encoding="utf-8")
+    assert actual == expected.read_text(encoding="utf-8"), (
+        f"{name} differs from {expected}; if the change is intended, run pytest --update-golden"
+    )
+
+
+# --- the seed ---------------------------------------------------------------------------------
+
+
+def cell_texts(path: Path) -> list[str]:
+    """Every table cell's text, in reading order (merged cells once)."""
+    texts = []
+    for table in docx.Document(str(path)).tables:
+        for row in table.rows:
+            for cell in row.cells:
+                if not texts or texts[-1] != cell.text:
+                    texts.append(cell.text)
+    return texts
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def seed_values() -> list[str]:
+    """The seed's own content values (not its labels): each must appear in our document."""
+    seed = SEED.read_text(encoding="utf-8")
+    values = [
+        "MarketingPlatform ApS",
+        "Nørregade 12a",
+        "6600 Vejen",
+        "34217483",
+        "Kia Maria Davidsen",
+        "dpo@marketingplatform.com",
+        "dataprotection@marketingplatform.com",
+        "Alt afhængig af vores kundes behov.",
+        "Marts 2021",
+    ]
+    purpose = re.search(r"\| Håndtering af vores kunders data.*?ansvaret\. \|", seed).group()
+    values.append(purpose.strip("| "))
+    transfer = re.search(r"Alle i kundeservice.*?gdpr/", seed).group()
+    deletion = re.search(r"Ved opsigelse af abonnement.*?direkte\.", seed).group()
+    values += [transfer, deletion]
+    values += [
+        item.strip() for item in re.findall(r" - ([^-<][^<]*?)(?= - |<p>)", seed) if len(item) > 20
+    ]
+    values.append("Hvis kunden ønsker at slette en kontakt eller en liste på deres platform")
+    for system in (
+        "Zendesk Suite",
+        "chat og tickets",
+        "MeisterTask",
+        "Restya",
+        "PandaDoc",
+        "E-conomic",
+        "Visma",
+        "Google Cloud",
+    ):
+        values.append(system)
+    return values
+
+
+def test_seed_values_are_in_the_support_document(example_out: Path) -> None:
+    path = example_out / "activities" / "support.docx"
+    text = normalise(
+        " ".join(p.text for p in docx.Document(str(path)).paragraphs)
+        + " "
+        + " ".join(cell_texts(path))
+    )
+    missing = [v for v in seed_values() if normalise(v) not in text]
+    assert len(seed_values()) > 20
+    assert not missing, f"seed values not found in support.docx: {missing}"
+
+
+def test_seed_checklist_marks(example_out: Path) -> None:
+    """Each subject group lists every always-listed category; only identification is marked."""
+    table = docx.Document(str(example_out / "activities" / "support.docx")).tables[0]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    checklist = [r for r in rows if r[1] == "" and r[2] != r[3]]
+    marked = [r[2] for r in checklist if r[3] == "x"]
+    assert len(checklist) == 2 * 8  # two groups × (identification + 6 Art. 9 lines + Art. 10)
+    assert (
+        marked
+        == ["Identifikationsoplysninger, herunder navn, adresse, telefonnummer og e-mail"] * 2
+    )
+
+
+# --- the DOCX layout --------------------------------------------------------------------------
+
+
+def test_docx_table_layout(golden_out: Path) -> None:
+    xml = document_xml(golden_out / "register.docx")
+    table = xml[xml.index("<w:tbl>") : xml.index("</w:tbl>")]
+    assert table.count("<w:gridCol ") == 4
+    sections = [
+        "Dataansvarlig",
+        "Formål (-ene)",
+        "Kategorierne af registrerede",
+        "Modtagerne af personoplysningerne",
+        "Tredjelande og internationale",
+        "Sletning",
+        "Tekniske og organisatoriske",
+    ]
+    assert table.count('<w:vMerge w:val="restart"/>') == len(sections)
+    for label in sections:
+        assert label in table
+    assert '<w:pageBreakBefore/></w:pPr><w:bookmarkStart w:id="1" w:name="_Toc1"/>' in xml
+    assert 'TOC \\o "1-1" \\h \\z \\u' in xml
+
+
+def test_docx_lists_and_links(golden_out: Path) -> None:
+    path = golden_out / "register.docx"
+    xml = document_xml(path)
+    assert xml.count('<w:numId w:val="1"/>') == 6  # bullets: 2 in details, 4 in security
+    assert xml.count('<w:numId w:val="100"/>') == 2  # the numbered list restarts on its own id
+    assert '<w:ilvl w:val="1"/>' in xml  # nested bullets keep their level
+    with zipfile.ZipFile(path) as package:
+        rels = package.read("word/_rels/document.xml.rels").decode()
+        numbering = package.read("word/numbering.xml").decode()
+    assert 'Target="https://eksempel.dk/vilk%C3%A5r?a=1&amp;b=2" TargetMode="External"' in rels
+    assert '<w:num w:numId="100">' in numbering
+
+
+def test_docx_cover_and_properties(golden_out: Path) -> None:
+    document = docx.Document(str(golden_out / "register.docx"))
+    first = [p.text for p in document.paragraphs[:5]]
+    assert first[:2] == ["Fortegnelse over behandlingsaktiviteter", "Eksempel A/S"]
+    assert "Version 1.0" in first and "Dato: 29. februar 2024" in first
+    core = document.core_properties
+    assert core.title == "Fortegnelse over behandlingsaktiviteter – Eksempel A/S"
+    assert core.created.isoformat().startswith("2024-02-29T00:00:00")
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+
+
+def test_activity_documents_one_per_record(example_out: Path) -> None:
+    ids = sorted(p.stem for p in (REPO / "records").glob("*.yaml"))
+    assert sorted(p.stem for p in (example_out / "activities").glob("*.docx")) == ids
+
+
+# --- labels: role and language ----------------------------------------------------------------
+
+
+def test_role_decides_title_and_first_section(golden_out: Path, example_out: Path) -> None:
+    controller = (golden_out / "register.md").read_text(encoding="utf-8")
+    assert "(dataansvarlig)" in controller and "| **Dataansvarlig** |" in controller
+    processor = docx.Document(str(example_out / "activities" / "support.docx"))
+    assert (
+        processor.paragraphs[0].text == "Behandlingsaktiviteter vedrørende Support (databehandler)"
+    )
+    assert processor.tables[0].rows[0].cells[0].text == "Databehandler"
+    assert "Dataansvarlige" in [row.cells[0].text for row in processor.tables[0].rows]
+
+
+def test_english_labels(tmp_path: Path) -> None:
+    out = build(REPO, tmp_path / "en", "--lang", "en")
+    document = docx.Document(str(out / "activities" / "support.docx"))
+    assert document.paragraphs[0].text == "Processing activities concerning Support (processor)"
+    assert document.paragraphs[1].text == "March 2021"
+    html = (out / "register.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "Record of processing activities" in html
+    assert "<strong>North Macedonia (MK)</strong>" in html  # country names follow the language
+
+
+def test_unknown_language_is_a_user_error(tmp_path: Path, capsys) -> None:
+    assert main(["build", "--root", str(REPO), "--out", str(tmp_path), "--lang", "xx"]) == 1
+    assert "no labels for language 'xx'" in capsys.readouterr().err
+    assert not tmp_path.joinpath("register.docx").exists()
+
+
+def test_register_can_override_a_template(tmp_path: Path) -> None:
+    root = tmp_path / "register"
+    shutil.copytree(GOLDEN / "register", root)
+    (root / "templates").mkdir()
+    (root / "templates" / "register.md.j2").write_text("Own template: {{ view.organisation }}\n")
+    out = build(root, tmp_path / "out", "--format", "md")
+    assert (out / "register.md").read_text() == "Own template: Eksempel A/S\n"
+
+
+# --- record text is data ----------------------------------------------------------------------
+
+
+def test_record_text_is_never_markup(golden_out: Path) -> None:
+    html = (golden_out / "register.html").read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in html and ">49<" not in html
+    assert "&lt;b&gt;html&lt;/b&gt;" in html and "<b>html" not in html
+    assert "Kunder &amp; &lt;aftaler&gt;" in html
+    xml = document_xml(golden_out / "register.docx")
+    assert "{{ 7*7 }}" in xml and "&lt;b&gt;html&lt;/b&gt;" in xml
+
+
+def test_markdown_table_keeps_its_columns(golden_out: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    text = (golden_out / "register.md").read_text(encoding="utf-8")
+    tokens = MarkdownIt("gfm-like").parse(text)
+    widths, row = [], 0
+    for token in tokens:
+        if token.type == "tr_open":
+            row = 0
+        elif token.type in ("th_open", "td_open"):
+            row += 1
+        elif token.type == "tr_close":
+            widths.append(row)
+    assert widths and set(widths) == {4}
+    assert "en \\| pibe" in text
+
+
+def test_docx_is_readable_by_python_docx(golden_out: Path) -> None:
+    data = (golden_out / "register.docx").read_bytes()
+    document = docx.Document(io.BytesIO(data))
+    assert len(document.tables) == 1
