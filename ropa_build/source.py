@@ -37,8 +37,12 @@ _STANDARD_TAGS = {
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
-# Characters XML 1.0 (and so Word) cannot hold, plus lone surrogates.
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Characters XML 1.0 (and so Word) cannot hold, plus lone surrogates; also DEL and the C1
+# controls (XML discourages them; they are mojibake from a Windows-1252 mix-up) and U+2028/U+2029,
+# which YAML counts as line breaks while editors do not, so every later line number would be off.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]"
+)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -97,7 +101,7 @@ def read_yaml(path: Path, display: str) -> tuple[Source, list[Problem]]:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        return source, [_syntax_problem(error, display)]
+        return source, [_syntax_problem(error, text, display)]
     except yaml.reader.ReaderError as error:  # a character YAML refuses (e.g. U+0080..U+009F)
         line = text.count("\n", 0, error.position) + 1
         column = error.position - text.rfind("\n", 0, error.position)
@@ -167,7 +171,7 @@ def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
 def _invisible_characters(text: str, display: str) -> list[Problem]:
     """Report raw control characters at their place (libyaml would only give an offset)."""
     problems = []
-    for match in _NOT_IN_XML.finditer(text):
+    for match in _INVISIBLE.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         column = match.start() - text.rfind("\n", 0, match.start())
         problems.append(
@@ -184,21 +188,55 @@ def _invisible_characters(text: str, display: str) -> list[Problem]:
     return problems
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError, display: str) -> Problem:
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
+    """Point at the cause a user can fix, not where libyaml gave up (often lines later)."""
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     what = error.problem or "invalid YAML"
-    if "\\t" in what or "'\\t'" in what or "tab" in what:
+    lines = text.splitlines()
+    current = lines[line - 1] if line <= len(lines) else ""
+    opened = _open_quote(error, text)
+    if opened:
+        line, column = opened
+        what = "this quoted text is not closed on its line"
+        hint = "add the closing quote (for a long text use `|` and indent it below the key)"
+    elif current[column - 1 : column] == "\t" or "tab" in what:
+        what = "a tab character where YAML expects indentation"
         hint = "YAML indents with spaces only — replace the tab with spaces"
-    elif "found unexpected end of stream" in what or "while scanning a quoted scalar" in str(
-        error.context or ""
-    ):
-        hint = "a quoted text is not closed — add the closing quote"
-    elif "control characters" in what or "special characters" in what:
-        hint = "remove the invisible character (often pasted from another program)"
+    elif "escape" in what or "hexdecimal" in what:
+        column = current.rfind("\\", 0, column) + 1 or column
+        if "Unicode" in what:
+            what = "this escape is not a character (\\ud800–\\udfff are halves of a pair)"
+            hint = "write the character itself instead of the escape"
+        else:
+            what = "in double quotes a backslash starts an escape such as \\n or \\u00e6"
+            hint = "write \\\\ for a backslash, or put the text in single quotes"
     else:
         hint = "check the indentation and quoting around this place"
     return Problem(display, line, column, "yaml-syntax", what, hint)
+
+
+def _open_quote(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int] | None:
+    """Where an unclosed quote opened: libyaml either reaches the end of the file inside it, or
+    a later quote closes it and the error appears on that later line."""
+    if "quoted scalar" in str(error.context or "") and "end of stream" in str(error.problem):
+        mark = error.context_mark
+        return (mark.line + 1, mark.column + 1) if mark else None
+    problem = error.problem_mark
+    if problem is None:
+        return None
+    spanning = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if token.start_mark.index >= problem.index:
+                break
+            if getattr(token, "style", None) in ('"', "'") and (
+                token.start_mark.line < token.end_mark.line == problem.line
+            ):
+                spanning = token.start_mark
+    except yaml.MarkedYAMLError:
+        pass
+    return (spanning.line + 1, spanning.column + 1) if spanning else None
 
 
 def _anchors(text: str, display: str) -> list[Problem]:
@@ -291,13 +329,13 @@ class _Builder:
                 return _BOOLS[value]
             if _INT.match(value):
                 return int(value)
-        bad = _NOT_IN_XML.search(value)
+        bad = _INVISIBLE.search(value)
         if bad:
             self._problem(
                 node,
                 "control-character",
                 f"the text contains the invisible character U+{ord(bad.group()):04X}, "
-                "which a Word document cannot hold",
+                "which cannot appear in a record",
                 "delete it (it often comes with copy-paste from another program)",
             )
         return value
