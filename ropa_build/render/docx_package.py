@@ -31,7 +31,9 @@ import functools
 import io
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -223,22 +225,72 @@ def _text(value: str) -> str:
     return value.translate(_TEXT_ESCAPES)
 
 
-def _zip(order: Sequence[str], static: Mapping[str, bytes], dynamic: Mapping[str, bytes]) -> bytes:
+def _zip(order: Sequence[str], static: Mapping[str, _Entry], dynamic: Mapping[str, bytes]) -> bytes:
     """Write the package with fixed metadata so equal input gives equal bytes.
 
-    ZipFile would otherwise stamp the current time and the host's file mode into
-    every entry.
+    A small ZIP writer rather than zipfile: the reference's static parts are deflated once per
+    reference (:func:`_prepare`) and their compressed bytes copied into every document, which
+    zipfile cannot do; only the parts that change are deflated per call. Entries carry the
+    earliest date a ZIP can hold and no host file modes, as Word writes them.
     """
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0  # MS-DOS, as Word writes; no Unix mode bits
-            info.external_attr = 0
-            data = dynamic[name] if name in dynamic else static[name]
-            archive.writestr(info, data, compresslevel=COMPRESS_LEVEL)
+    central = []
+    for name in order:
+        entry = _deflate(name, dynamic[name]) if name in dynamic else static[name]
+        central.append(_header(_CENTRAL, entry, out.tell()))
+        out.write(_header(_LOCAL, entry))
+        out.write(entry.data)
+    start = out.tell()
+    out.writelines(central)
+    size = out.tell() - start
+    if len(order) > 0xFFFF or start > 0xFFFFFFFF:
+        raise ValueError("the document is too large for a ZIP file without ZIP64")
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(order), len(order), size, start, 0))
     return out.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One ZIP member, already deflated."""
+
+    name: bytes
+    crc: int
+    size: int
+    data: bytes
+
+
+def _deflate(name: str, data: bytes) -> _Entry:
+    if len(data) > 0xFFFFFFFF:
+        raise ValueError(f"{name} is too large for a ZIP file without ZIP64")
+    packed = zlib.compress(data, COMPRESS_LEVEL, wbits=-zlib.MAX_WBITS)  # raw deflate
+    return _Entry(name.encode(), zlib.crc32(data), len(data), packed)
+
+
+_LOCAL, _CENTRAL = b"PK\x03\x04", b"PK\x01\x02"
+_DOS_DATE = (ZIP_DATE[0] - 1980) << 9 | ZIP_DATE[1] << 5 | ZIP_DATE[2]
+_DOS_TIME = ZIP_DATE[3] << 11 | ZIP_DATE[4] << 5 | ZIP_DATE[5] // 2
+
+
+def _header(signature: bytes, entry: _Entry, offset: int = 0) -> bytes:
+    """A local (``offset`` unused) or central directory header: deflate, version 2.0, MS-DOS."""
+    flags = 0 if entry.name.isascii() else 0x800  # UTF-8 names
+    common = struct.pack(
+        "<4H3L2H",
+        flags,
+        zipfile.ZIP_DEFLATED,
+        _DOS_TIME,
+        _DOS_DATE,
+        entry.crc,
+        len(entry.data),
+        entry.size,
+        len(entry.name),
+        0,  # no extra field
+    )
+    if signature == _LOCAL:
+        return _LOCAL + struct.pack("<H", 20) + common + entry.name
+    # made by MS-DOS 2.0, needs 2.0; no comment, disk 0, no attributes; where the entry starts
+    tail = struct.pack("<3HLL", 0, 0, 0, 0, offset)
+    return _CENTRAL + struct.pack("<2H", 20, 20) + common + tail + entry.name
 
 
 # ------------------------------------------------------- preparing a reference
@@ -258,7 +310,7 @@ class _Reference:
     """Everything derived from one reference document, reused across calls."""
 
     order: tuple[str, ...]
-    static: Mapping[str, bytes]
+    static: Mapping[str, _Entry]
     document_name: str
     document: _Splice
     rels_name: str
@@ -318,7 +370,7 @@ def _prepare(reference: bytes) -> _Reference:
     order = [CONTENT_TYPES] + [n for n in files if n != CONTENT_TYPES and n not in dropped]
     return _Reference(
         order=tuple(order),
-        static=MappingProxyType({n: files[n] for n in order if n not in dynamic}),
+        static=MappingProxyType({n: _deflate(n, files[n]) for n in order if n not in dynamic}),
         document_name=document_name,
         document=_prepare_document(files, document_name),
         rels_name=rels_name,
