@@ -27,6 +27,12 @@ check: $(STAMP) ## validate and lint the example register
 test: $(STAMP) ## run the test suite
 	$(BIN)/pytest -q
 
+schema: $(STAMP) ## regenerate schema/*.schema.json (editor completion) from the models
+	$(BIN)/ropa schema
+
+docs: schema ## regenerate the schemas, docs/fields.md and docs/rules.md
+	$(BIN)/ropa docs
+
 lint: $(STAMP) ## ruff: lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

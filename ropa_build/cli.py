@@ -82,7 +82,65 @@ def _parser() -> argparse.ArgumentParser:
         help="text (default), json, or github (Actions annotations)",
     )
     check_cmd.set_defaults(run=_check)
+    _authoring(commands)
     return parser
+
+
+def _authoring(commands: argparse._SubParsersAction) -> None:
+    """The commands that help people write records: schema, new, docs."""
+    root = {"type": Path, "default": Path("."), "help": "the register's folder (default: .)"}
+    schema_cmd = commands.add_parser(
+        "schema",
+        help="write JSON Schemas for editors into ROOT/schema/",
+        description="Write record, organisation and catalogue JSON Schemas (with the register's "
+        "data categories) so that editors complete and check the YAML as you type.",
+    )
+    schema_cmd.add_argument("--root", **root)
+    schema_cmd.set_defaults(run=_schema)
+
+    new_cmd = commands.add_parser(
+        "new",
+        help="start a new record in ROOT/records/",
+        description="Write records/<slug>.yaml with every field, explained in Danish and "
+        "English, and TODO: where something must be filled in. Never overwrites a record.",
+    )
+    new_cmd.add_argument("title", help='the activity\'s title, e.g. "Løn"')
+    new_cmd.add_argument("--root", **root)
+    new_cmd.add_argument("--role", choices=("controller", "processor"), default="controller")
+    new_cmd.set_defaults(run=_new)
+
+    docs_cmd = commands.add_parser(
+        "docs",
+        help="write the field and rule references (fields.md, rules.md)",
+        description="Generate fields.md from the schema and rules.md from the lint rules.",
+    )
+    docs_cmd.add_argument("--root", **root)
+    docs_cmd.add_argument("--out", type=Path, help="output folder (default: ROOT/docs)")
+    docs_cmd.set_defaults(run=_docs)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from ropa_build.schema_gen import write_schemas
+
+    for path in write_schemas(args.root):
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from ropa_build.scaffold import new_record
+
+    path = new_record(args.root, args.title, args.role, dt.date.today())
+    print(f"wrote {path} — fill in every TODO:, then run `ropa check`", file=sys.stderr)
+    return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from ropa_build.docs_gen import write_docs
+
+    for path in write_docs(args.root, args.out or args.root / "docs"):
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
 
 
 def _common(command: argparse.ArgumentParser) -> None:

@@ -1,0 +1,137 @@
+"""JSON Schemas for editors, generated from the models: ``ropa schema`` writes them to ``schema/``.
+
+A record starts with ``# yaml-language-server: $schema=../schema/record.schema.json``, so the
+VS Code YAML extension completes keys, shows each field's English and Danish description and
+underlines a misspelt key while the process owner types, long before ``ropa check`` runs.
+
+Pydantic's schema says what the models declare; a few things the models accept or check
+elsewhere are added here so that the editor agrees with ``ropa check``:
+
+* lists of data-category ids (``_CATEGORY_FIELDS``) become an ``enum`` from the register's
+  ``schema/data-categories.yaml``, so the editor offers them (validate.py checks them);
+* ``accepted[].rule`` may only name a warning: an ``enum`` of the warning codes;
+* numbers are read as text where text is expected (``cvr: 34217483``), so text fields accept
+  numbers too, within the field's pattern;
+* ``email`` takes one address or a list;
+* a catalogue id must match the id pattern (pydantic puts it in ``patternProperties`` only).
+
+Catalogue ids and subject-group ids depend on the register and cannot be enumerated statically.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ropa_build.check import RULES
+from ropa_build.models import Catalogue, Organisation, Record
+from ropa_build.vocabulary import load_vocabulary
+
+_FILES = {
+    "record.schema.json": (Record, "ropa-build: a processing activity (records/<id>.yaml)"),
+    "organisation.schema.json": (Organisation, "ropa-build: organisation.yaml"),
+    "catalogue.schema.json": (Catalogue, "ropa-build: catalogue.yaml"),
+}
+_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Where the models hold data-category ids as plain text (validate.py checks them against the
+# vocabulary). A renamed field fails generation loudly (KeyError) instead of losing completion.
+_CATEGORY_FIELDS = {
+    "SubjectGroup": ("categories",),
+    "RecipientUse": ("receives",),
+    "RetentionRule": ("categories",),
+}
+_DIGITS = re.compile(r"\^\[0-9\]\{([0-9]+)\}\$")
+
+
+def write_schemas(root: Path) -> list[Path]:
+    """Write the three schemas into ``<root>/schema/``; everything is generated before writing.
+
+    The output is byte-stable (sorted keys, one trailing newline), so the committed files can be
+    compared with a fresh generation and a stale schema fails a test.
+    """
+    texts = {name: _dump(schema) for name, schema in schemas(root).items()}
+    folder = root / "schema"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8", newline="\n")
+        written.append(folder / name)
+    return written
+
+
+def schemas(root: Path) -> dict[str, dict[str, Any]]:
+    """The schemas by file name, with the register's vocabulary (the field reference uses them)."""
+    categories = list(load_vocabulary(root).categories)
+    warnings = sorted(code for code, spec in RULES.items() if spec.severity == "warning")
+    result = {}
+    for name, (model, title) in _FILES.items():
+        schema = model.model_json_schema(mode="validation")
+        for definition in schema.get("$defs", {}).values():
+            _complete(definition, categories, warnings)
+        _complete(schema, categories, warnings)
+        result[name] = {"$schema": _DIALECT, **schema, "title": title}
+    return result
+
+
+def _complete(model: dict[str, Any], categories: list[str], warnings: list[str]) -> None:
+    """Apply the additions listed in the module docstring to one model's schema, in place."""
+    properties = model.get("properties", {})
+    for key in _CATEGORY_FIELDS.get(model.get("title", ""), ()):
+        _enum_items(properties[key], categories)
+    if model.get("title") == "Acceptance":
+        properties["rule"]["enum"] = warnings
+    for spec in properties.values():
+        _accept_numbers(spec)
+        _ids_as_keys(spec)
+    if model.get("title") == "Contact":
+        many = properties["email"]
+        one = many["items"]
+        properties["email"] = {
+            **{k: v for k, v in many.items() if k not in ("type", "items")},
+            "anyOf": [one, {"type": "array", "items": one}],
+        }
+
+
+def _enum_items(spec: dict[str, Any], values: list[str]) -> None:
+    """Every list of text inside ``spec`` (also a map's values) takes only ``values``."""
+    if spec.get("type") == "array" and spec.get("items", {}).get("type") == "string":
+        spec["items"]["enum"] = values
+    for inner in spec.get("patternProperties", {}).values():
+        _enum_items(inner, values)
+
+
+def _accept_numbers(spec: Any) -> None:
+    """Let text fields take numbers, as the models do, without accepting what they refuse.
+
+    Free text takes any number. A digits-only pattern (the CVR number) takes an integer of that
+    many digits: ``pattern`` constrains only strings and ``minimum``/``maximum`` only numbers, so
+    both forms are checked. Other patterns (ids, e-mail, country codes) stay text only.
+    """
+    if not isinstance(spec, dict):
+        return
+    if spec.get("type") == "string" and not {"enum", "format", "const"} & spec.keys():
+        digits = _DIGITS.fullmatch(spec.get("pattern", ""))
+        if "pattern" not in spec:
+            spec["type"] = ["string", "number"]
+        elif digits:
+            size = int(digits.group(1))
+            spec.update(type=["string", "integer"], minimum=10 ** (size - 1), maximum=10**size - 1)
+    for key, value in spec.items():
+        if key in ("anyOf", "oneOf", "allOf"):
+            for option in value:
+                _accept_numbers(option)
+        elif key == "items":
+            _accept_numbers(value)
+
+
+def _ids_as_keys(spec: dict[str, Any]) -> None:
+    """``dict[Id, ...]``: the id pattern applies to every key, not only to the keys it matches."""
+    patterns = list(spec.get("patternProperties", {}))
+    if len(patterns) == 1:
+        spec["propertyNames"] = {**spec.get("propertyNames", {}), "pattern": patterns[0]}
+
+
+def _dump(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
