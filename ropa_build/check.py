@@ -25,6 +25,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
 from ropa_build.errors import Problem, Severity
 from ropa_build.validate import Activity, Register
 
@@ -106,6 +108,13 @@ def _acceptances(register: Register) -> Iterator[Problem]:
                 )
 
 
+def _stated(value: object) -> bool:
+    """Says something: ``transfers: {}`` or a section of empty fields states nothing."""
+    if isinstance(value, BaseModel):
+        return any(_stated(item) for _, item in value)
+    return bool(value)
+
+
 def _controllers(register: Register) -> Iterator[Activity]:
     return (a for a in register.activities if a.record.role == "controller")
 
@@ -142,7 +151,7 @@ def _missing_item(register: Register, today: dt.date) -> Iterator[Problem]:
     for activity in register.activities:
         record = activity.record
         for key, letter, what in _REQUIRED[record.role]:
-            if not getattr(record, key):
+            if not _stated(getattr(record, key)):
                 yield activity.source.problem(
                     (),
                     "",
@@ -173,10 +182,14 @@ def _role_mismatch(register: Register, today: dt.date) -> Iterator[Problem]:
 @rule("party-not-stated", "warning", "Art. 30(1)(a)")
 def _party_not_stated(register: Register, today: dt.date) -> Iterator[Problem]:
     """The joint controller, representative and DPO are "where applicable" items: write
-    ``joint_controller: null`` (etc.) in organisation.yaml to state there is none."""
+    ``joint_controller: null`` (etc.) in organisation.yaml to state there is none. A public
+    authority never has a representative (Art. 27(2)(b)), so it is not asked for one."""
+    organisation = register.organisation
     source = register.sources[0]
     for key in ("joint_controller", "representative", "dpo"):
-        if key not in register.organisation.model_fields_set:
+        if key == "representative" and organisation.public_authority:
+            continue
+        if key not in organisation.model_fields_set:
             yield source.problem(
                 (),
                 "",
@@ -228,32 +241,36 @@ def _recipient_without_data(register: Register, today: dt.date) -> Iterator[Prob
     must be ones the named groups actually have."""
     for activity, part, i, use in _recipient_uses(register):
         loc = ("recipients", part, i)
-        if not use.subjects or not use.categories:
+        if not any(use.receives.values()):
             yield activity.source.problem(
                 loc,
                 "",
                 f"'{use.ref}' does not say which data it receives about whom",
-                "add `subjects:` and `categories:`",
+                "add `receives:` with, per subject group id, the categories it receives",
             )
             continue
-        held = {c for g in _groups(activity) if g.id in use.subjects for c in g.categories}
-        for j, category in enumerate(use.categories):
-            if category not in held:
-                yield activity.source.problem(
-                    (*loc, "categories", j),
-                    "",
-                    f"'{use.ref}' receives '{category}', which none of its subject groups has",
-                    "add the category to the group, or remove it here",
-                )
+        held = {g.id: set(g.categories) for g in _groups(activity)}
+        for group, categories in use.receives.items():
+            for j, category in enumerate(categories):
+                if category not in held.get(group, {category}):  # unknown groups: validate
+                    yield activity.source.problem(
+                        (*loc, "receives", group, j),
+                        "",
+                        f"'{use.ref}' receives '{category}' about '{group}', a category that "
+                        "group does not have",
+                        "add the category to the group, or remove it here",
+                    )
 
 
 @rule("special-without-condition", "error", "Art. 9(2), Art. 10")
 def _special_without_condition(register: Register, today: dt.date) -> Iterator[Problem]:
     """Special categories (Art. 9(1)) may only be processed under one of the conditions of
     Art. 9(2), on top of an Art. 6 basis; criminal-offence data (Art. 10) needs its own legal
-    ground (in Denmark databeskyttelsesloven § 8). Name them under ``lawful_basis``."""
+    ground (in Denmark databeskyttelsesloven § 8). Name them under ``lawful_basis``. Only a
+    controller has a legal basis: a processor acts on its controller's (Art. 28(3)(a), 29), and
+    Art. 30(2) does not ask for one."""
     vocabulary = register.vocabulary
-    for activity in register.activities:
+    for activity in _controllers(register):
         basis = activity.record.lawful_basis
         for i, group in enumerate(_groups(activity)):
             for j, category in enumerate(group.categories):
@@ -384,9 +401,11 @@ def _unlisted_transfer(register: Register, today: dt.date) -> Iterator[Problem]:
 
 # --- retention, review, catalogue -----------------------------------------------------------
 
+# Not bare "permanent" or "altid": "slettes permanent efter 30 dage" and "slettes altid efter
+# 5 år" set a limit.
 _INDEFINITE = re.compile(
-    r"\b(indefinite\w*|forever|permanent\w*|no (time )?limit|ubegrænset|"
-    r"uendelig\w*|for altid|altid|ingen sletning|slettes ikke)\b",
+    r"\b(indefinite\w*|forever|(kept|stored) permanently|no (time )?limit|ubegrænset|"
+    r"uendelig\w*|for altid|(opbevares|gemmes) permanent\w*|ingen sletning|slettes ikke)\b",
     re.I,
 )
 
@@ -421,13 +440,19 @@ def _retention_missing_category(register: Register, today: dt.date) -> Iterator[
         retention = activity.record.retention
         if retention is None or retention.description:
             continue
-        covered = {c for r in retention.rules for c in r.categories}
-        used = sorted({c for g in _groups(activity) for c in g.categories} - covered)
-        if used:
+        covered = {
+            (g, c)
+            for r in retention.rules
+            for c in r.categories
+            for g in (r.subjects or [g.id for g in _groups(activity)])
+        }
+        used = [(g.id, c) for g in _groups(activity) for c in g.categories]
+        missing = [f"{c} ({g})" for g, c in used if (g, c) not in covered]
+        if missing:
             yield activity.source.problem(
                 ("retention",),
                 "",
-                "no time limit for: " + ", ".join(used),
+                "no time limit for: " + ", ".join(missing),
                 "add a rule for them, or a general `description:`",
             )
 

@@ -303,19 +303,12 @@ class RecipientUse(Strict):
         "Id of the entry in catalogue.yaml.",
         "Id på posten i catalogue.yaml.",
     )
-    subjects: list[Id] = text(
-        "Subject groups",
-        "Grupper af registrerede",
-        "Ids of the subject groups whose data it receives.",
-        "Id'er på de grupper, hvis oplysninger modtageren får.",
-        default_factory=list,
-    )
-    categories: list[str] = text(
-        "Data categories",
-        "Kategorier af personoplysninger",
-        "Which data categories it receives.",
-        "Hvilke kategorier modtageren får.",
-        default_factory=list,
+    receives: dict[Id, list[str]] = text(
+        "Receives",
+        "Modtager",
+        "Per subject group id, the data categories it receives about that group.",
+        "Pr. gruppe af registrerede (id): de kategorier af oplysninger, modtageren får.",
+        default_factory=dict,
     )
     note: str | None = text(
         "Note", "Bemærkning", "Shown after the name.", "Vises efter navnet.", default=None
@@ -414,6 +407,13 @@ class RetentionRule(Strict):
         "Which categories it covers.",
         "Hvilke kategorier fristen gælder.",
         min_length=1,
+    )
+    subjects: list[Id] = text(
+        "Subject groups",
+        "Grupper af registrerede",
+        "Only for these groups (ids); all groups when left out.",
+        "Kun for disse grupper (id'er); alle grupper, hvis udeladt.",
+        default_factory=list,
     )
     period: RichText = text(
         "Time limit",

@@ -94,6 +94,19 @@ def lines(parts: list[str] | tuple[str, ...]) -> tuple[Inline, ...]:
     return tuple(out)
 
 
+def text_length(nodes: tuple) -> int:
+    """How many characters of text a tree holds (to judge how much room it takes)."""
+    total = 0
+    for node in nodes:
+        if isinstance(node, Text):
+            total += len(node.text)
+        elif isinstance(node, ListBlock):
+            total += sum(text_length(item) for item in node.items)
+        elif not isinstance(node, Break):
+            total += text_length(node.children)
+    return total
+
+
 def _blocks(tokens: list, i: int, close: str | None) -> tuple[list[Block], int]:
     blocks: list[Block] = []
     while i < len(tokens):

@@ -59,8 +59,7 @@ def validate(sources: Sources, vocabulary: Vocabulary) -> Register:
         if record is not None:
             activities.append(Activity(record_id, record, source))
         problems += _references(source, systems, vocabulary)
-    if catalogue is not None:
-        problems += _catalogue_countries(catalogue, sources.catalogue)
+    problems += _catalogue_countries(sources.catalogue)
     if problems or organisation is None or catalogue is None:
         raise UserError(problems)
     return Register(
@@ -122,8 +121,10 @@ def _explain(error: ValidationError, model: type[BaseModel], source: Source) -> 
     problems = []
     for item in error.errors(include_url=False):
         loc: Loc = tuple(item["loc"])
+        on_key = loc[-1:] == ("[key]",)  # a mapping's key (a catalogue id) is itself wrong
+        loc = loc[:-1] if on_key else loc
         kind, value, ctx = item["type"], item.get("input"), item.get("ctx") or {}
-        name = str(loc[-1]) if loc else "file"
+        name = _name(loc)
         if kind == "missing":
             problems.append(
                 source.problem(
@@ -162,8 +163,8 @@ def _explain(error: ValidationError, model: type[BaseModel], source: Source) -> 
             code, what, hint = _PATTERN_HELP.get(
                 ctx.get("pattern"), ("bad-value", "has the wrong form", "see docs/fields.md")
             )
-            if code == "bad-cvr" or name != "email":
-                problems.append(source.problem(loc, code, f"'{value}' {what}", hint))
+            if "email" not in loc:  # e-mail is a list: its loc ends with an index
+                problems.append(source.problem(loc, code, f"'{value}' {what}", hint, key=on_key))
             else:
                 problems.append(
                     source.problem(
@@ -204,6 +205,15 @@ def _explain(error: ValidationError, model: type[BaseModel], source: Source) -> 
                 )
             )
     return problems
+
+
+def _name(loc: Loc) -> str:
+    """What a user calls the place: its key, or "item 2 of 'groups'" inside a list."""
+    if not loc:
+        return "file"
+    if isinstance(loc[-1], int):
+        return f"item {loc[-1] + 1} of '{loc[-2]}'" if len(loc) > 1 else f"item {loc[-1] + 1}"
+    return str(loc[-1])
 
 
 def _keys_at(model: type[BaseModel], loc: Loc) -> list[str]:
@@ -261,7 +271,7 @@ def _references(source: Source, catalogue: dict, vocabulary: Vocabulary) -> list
             )
 
     groups: list[str] = []
-    for loc, group in _each(source.data, "data_subjects", "groups"):
+    for loc, group in _each(source.data, "data_subjects", "groups", kind=dict):
         group_id = group.get("id")
         if group_id in groups:
             problems.append(
@@ -272,7 +282,8 @@ def _references(source: Source, catalogue: dict, vocabulary: Vocabulary) -> list
                     "give each group its own id",
                 )
             )
-        groups.append(group_id)
+        elif isinstance(group_id, str):  # pydantic reports a missing or malformed id
+            groups.append(group_id)
         for c_loc, category in _each(group, "categories", at=loc):
             check(
                 c_loc,
@@ -283,7 +294,7 @@ def _references(source: Source, catalogue: dict, vocabulary: Vocabulary) -> list
                 "schema/data-categories.yaml",
             )
     for part in ("internal", "processors", "others"):
-        for loc, use in _each(source.data, "recipients", part):
+        for loc, use in _each(source.data, "recipients", part, kind=dict):
             check(
                 (*loc, "ref"),
                 use.get("ref"),
@@ -292,25 +303,38 @@ def _references(source: Source, catalogue: dict, vocabulary: Vocabulary) -> list
                 "catalogue id",
                 "catalogue.yaml",
             )
-            for s_loc, subject in _each(use, "subjects", at=loc):
-                check(
-                    s_loc,
-                    subject,
-                    groups,
-                    "unknown-group",
-                    "subject group",
-                    "data_subjects.groups in this record",
-                )
-            for c_loc, category in _each(use, "categories", at=loc):
-                check(
-                    c_loc,
-                    category,
-                    categories,
-                    "unknown-category",
-                    "data category",
-                    "schema/data-categories.yaml",
-                )
-    for loc, rule in _each(source.data, "retention", "rules"):
+            receives = use.get("receives")
+            for group, received in receives.items() if isinstance(receives, dict) else ():
+                g_loc = (*loc, "receives", group)
+                if isinstance(group, str) and group not in groups:
+                    problems.append(
+                        source.problem(
+                            g_loc,
+                            "unknown-group",
+                            f"unknown subject group '{group}'",
+                            _did_you_mean(group, groups, "see data_subjects.groups"),
+                            key=True,
+                        )
+                    )
+                for i, category in enumerate(received if isinstance(received, list) else ()):
+                    check(
+                        (*g_loc, i),
+                        category,
+                        categories,
+                        "unknown-category",
+                        "data category",
+                        "schema/data-categories.yaml",
+                    )
+    for loc, rule in _each(source.data, "retention", "rules", kind=dict):
+        for s_loc, subject in _each(rule, "subjects", at=loc):
+            check(
+                s_loc,
+                subject,
+                groups,
+                "unknown-group",
+                "subject group",
+                "data_subjects.groups in this record",
+            )
         for c_loc, category in _each(rule, "categories", at=loc):
             check(
                 c_loc,
@@ -320,31 +344,40 @@ def _references(source: Source, catalogue: dict, vocabulary: Vocabulary) -> list
                 "data category",
                 "schema/data-categories.yaml",
             )
-    for loc, transfer in _each(source.data, "transfers", "items"):
+    for loc, transfer in _each(source.data, "transfers", "items", kind=dict):
         problems += _country(source, (*loc, "country"), transfer.get("country"))
     return problems
 
 
-def _each(data: Any, *keys: str, at: Loc = ()) -> list[tuple[Loc, Any]]:
-    """The items of the list at ``data[keys...]`` with their locations; nothing if malformed."""
+def _each(data: Any, *keys: str, at: Loc = (), kind: type = str) -> list[tuple[Loc, Any]]:
+    """The ``kind`` items of the list at ``data[keys...]`` with their locations.
+
+    Anything malformed (not a list, an item of another type) is skipped: pydantic reports it,
+    and a reference check must not crash on it.
+    """
     for key in keys:
         data = data.get(key) if isinstance(data, dict) else None
     if not isinstance(data, list):
         return []
-    return [((*at, *keys, i), item) for i, item in enumerate(data) if isinstance(item, dict | str)]
+    return [((*at, *keys, i), item) for i, item in enumerate(data) if isinstance(item, kind)]
 
 
-def _catalogue_countries(catalogue: Catalogue, source: Source) -> list[Problem]:
+def _catalogue_countries(source: Source) -> list[Problem]:
+    """On the raw data, like :func:`_references`: a catalogue with another mistake still gets
+    its unknown country codes reported in the same run."""
+    systems = source.data.get("systems") if isinstance(source.data, dict) else None
     return [
         problem
-        for key, system in catalogue.systems.items()
-        for i, code in enumerate(system.countries)
-        for problem in _country(source, ("systems", key, "countries", i), code)
+        for key, system in (systems.items() if isinstance(systems, dict) else ())
+        for loc, code in _each(system, "countries", at=("systems", key))
+        for problem in _country(source, loc, code)
     ]
 
 
 def _country(source: Source, loc: Loc, code: object) -> list[Problem]:
-    if not isinstance(code, str) or pycountry.countries.get(alpha_2=code) is not None:
+    if not isinstance(code, str) or len(code) != 2 or not code.isupper():
+        return []  # not two capitals: the schema's pattern reports it
+    if pycountry.countries.get(alpha_2=code) is not None:
         return []
     return [
         source.problem(

@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import struct
 import sys
-import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -34,7 +32,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Twips
+from docx.shared import Twips
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "templates" / "reference.docx"
 
@@ -114,7 +112,7 @@ def _table_style() -> str:
         '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
         f'<w:tblPr><w:tblInd w:w="0" w:type="dxa"/>{_cell_borders()}{margins}</w:tblPr>'
         '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr>'
-        "<w:tblPr/><w:trPr><w:tblHeader/></w:trPr>"
+        "<w:tblPr/>"
         f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/></w:tcPr>'
         "</w:tblStylePr>"
     )
@@ -335,36 +333,6 @@ def install_numbering(document: docx.document.Document) -> None:
 # ------------------------------------------------------------------ header & footer
 
 
-def logo_png(width: int = 120, height: int = 40, radius: int = 8) -> bytes:
-    """A dark-blue rounded rectangle as PNG, built by hand so it is byte-stable.
-
-    It is a placeholder: the user replaces it with their logo in Word.
-    """
-    r, g, b = (int(HEADING_COLOUR[i : i + 2], 16) for i in (0, 2, 4))
-
-    def inside(x: int, y: int) -> bool:
-        cx = min(max(x, radius), width - 1 - radius)
-        cy = min(max(y, radius), height - 1 - radius)
-        return (x - cx) ** 2 + (y - cy) ** 2 <= radius**2
-
-    rows = b"".join(
-        b"\x00" + b"".join(bytes((r, g, b, 255 if inside(x, y) else 0)) for x in range(width))
-        for y in range(height)
-    )
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(rows, 9))
-        + chunk(b"IEND", b"")
-    )
-
-
 def _field(instr: str, cached: str) -> str:
     """A simple field; *cached* is what shows until the field is recalculated."""
     return (
@@ -374,7 +342,7 @@ def _field(instr: str, cached: str) -> str:
 
 
 def build_header_footer(section: docx.section.Section) -> None:
-    """Logo left and document title right in the header, page number in the footer.
+    """The document title at the right of the header, the page number in the footer.
 
     The title is a ``TITLE`` field so it follows the core property the packager
     sets; the first (cover) page gets empty header and footer.
@@ -384,7 +352,8 @@ def build_header_footer(section: docx.section.Section) -> None:
     section.first_page_footer.is_linked_to_previous = False
 
     header = section.header.paragraphs[0]
-    header.add_run().add_picture(io.BytesIO(logo_png()), height=Cm(0.6))
+    # No logo by default (a placeholder box looked like a broken image): insert yours here in
+    # Word, before the tab, and save the reference document in your register's templates/.
     header.add_run().add_tab()
     header._p.append(parse_xml(_field("TITLE", "Fortegnelse over behandlingsaktiviteter")))
 

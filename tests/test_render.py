@@ -156,6 +156,7 @@ def test_docx_table_layout(golden_out: Path) -> None:
         "Tredjelande og internationale",
         "Sletning",
         "Tekniske og organisatoriske",
+        "Bemærkninger",
     ]
     assert table.count('<w:vMerge w:val="restart"/>') == len(sections)
     for label in sections:

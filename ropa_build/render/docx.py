@@ -24,9 +24,9 @@ from markupsafe import Markup
 
 from ropa_build.render.docx_package import FIRST_LIST_NUM_ID, package_docx
 from ropa_build.render.templating import environment, render, template
-from ropa_build.render.view import ActivityView, RegisterView
+from ropa_build.render.view import ActivityView, RegisterView, Row
 from ropa_build.resources import find
-from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, Text
+from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, Text, text_length
 
 BULLETS = 1  # numId of the reference document's bullet list
 _LIST_PLACEHOLDER = re.compile(r'w:val="#N(\d+)"')
@@ -93,6 +93,10 @@ class _Table:
 
     def relationships(self) -> list[tuple[str, str]]:
         return [(_link_id(url), url) for url in sorted(self.links)]
+
+    def fits_on_a_page(self, row: Row) -> bool:
+        """Short rows may not split across pages; a very long one must (Word would clip it)."""
+        return len(row.description) + text_length(row.content) < 1500
 
     def rich(self, blocks: tuple[Block, ...], style: str = "RopaCell") -> Markup:
         """Blocks as paragraphs; a table cell must hold at least one paragraph."""

@@ -41,7 +41,6 @@ class ActivityView:
     month: str
     meta: tuple[tuple[str, str], ...]
     sections: tuple[Section, ...]
-    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -81,14 +80,12 @@ def activity_view(register: Register, activity: Activity, labels: dict) -> Activ
         (doc["updated"], _date(record.updated, labels)),
         (doc["reviewed"], _date(record.reviewed, labels)),
     )
-    notes = tuple(f"{doc['accepted']} ({a.rule}): {a.reason}" for a in record.accepted)
     return ActivityView(
         activity.id,
         title,
         month[:1].upper() + month[1:],
         meta,
-        tuple(s for s in sections if s.rows),
-        notes,
+        tuple(s for s in [*sections, build.notes()] if s.rows),
     )
 
 
@@ -138,6 +135,17 @@ class _Sections:
             self._security(),
         ]
 
+    def notes(self) -> Section:
+        """Lint warnings accepted on purpose, with their reasons: shown, not hidden."""
+        from ropa_build.check import RULES
+
+        rows = []
+        for item in self.record.accepted:
+            provision = RULES[item.rule].provision if item.rule in RULES else ""
+            head = f"{item.rule} ({provision}): " if provision else f"{item.rule}: "
+            rows.append(self._row("accepted", (Para((Strong((Text(head),)), Text(item.reason))),)))
+        return Section(self.section_label["notes"], tuple(rows))
+
     def _row(self, key: str, content: tuple[Block, ...] = (), mark: bool | None = None) -> Row:
         label = self.row_label[key]
         if isinstance(label, str):
@@ -167,7 +175,9 @@ class _Sections:
             words, content = self.labels["content"], []
             for article, letters in (("art6", basis.art6), ("art9", basis.art9)):
                 if letters:
-                    joined = f" {words['and']} ".join(letters)
+                    joined = _join(
+                        [words["letter"].format(letter) for letter in letters], words["and"]
+                    )
                     content.append(Para((Text(words[article].format(letters=joined)),)))
             if basis.art10:
                 content.append(Para((Text(words["art10"].format(ground=basis.art10)),)))
@@ -201,21 +211,29 @@ class _Sections:
         return Section(self.section_label["recipients"], tuple(rows))
 
     def _recipient(self, use) -> Para:
+        """The recipient's name in bold, then one line per subject group: what it receives."""
         system = self.register.catalogue.systems[use.ref]
         name = f"{system.name} ({system.used_for})" if system.used_for else system.name
-        head: list[Inline] = [Text(f"{name} — {use.note}" if use.note else name)]
-        if use.subjects or use.categories:
-            short = self.labels["categories_short"]
-            groups = (
-                {g.id: g.name for g in self.record.data_subjects.groups}
-                if (self.record.data_subjects)
-                else {}
-            )
-            what = ", ".join(short[c] for c in use.categories)
-            whom = ", ".join(groups.get(s, s) for s in use.subjects)
-            words = self.labels["content"]
-            head += [Break(), Text(f"{words['receives']} {what} {words['about']} {whom}".strip())]
-        return Para(tuple(head))
+        nodes: list[Inline] = [Strong((Text(name),))]
+        if use.note:
+            nodes.append(Text(f" — {use.note}"))
+        template = self.labels["content"]["receives_about"]
+        for group, categories in use.receives.items():
+            what = self._categories(categories)
+            nodes += [
+                Break(),
+                Text(template.format(group=self._group_name(group), categories=what)),
+            ]
+        return Para(tuple(nodes))
+
+    def _group_name(self, group_id: str) -> str:
+        groups = self.record.data_subjects.groups if self.record.data_subjects else ()
+        return next((g.name for g in groups if g.id == group_id), group_id)
+
+    def _categories(self, categories: list[str]) -> str:
+        return _join(
+            [self.labels["categories_short"][c] for c in categories], self.labels["content"]["and"]
+        )
 
     def _transfers(self) -> Section:
         transfers, words = self.record.transfers, self.labels["content"]
@@ -240,8 +258,13 @@ class _Sections:
         retention = self.record.retention
         content: list[Block] = list(_rich(retention.description) if retention else ())
         for rule in retention.rules if retention else ():
-            names = ", ".join(self.labels["categories_short"][c] for c in rule.categories)
-            content += _labelled(names[:1].upper() + names[1:], _rich(rule.period))
+            label = self._categories(rule.categories)
+            if rule.subjects:
+                groups = _join(
+                    [self._group_name(g) for g in rule.subjects], self.labels["content"]["and"]
+                )
+                label = f"{groups} – {label}"
+            content += _labelled(label[:1].upper() + label[1:], _rich(rule.period))
         return Section(self.section_label["retention"], (self._row("retention", tuple(content)),))
 
     def _security(self) -> Section:
@@ -252,6 +275,11 @@ class _Sections:
 
 def _rich(text: str | None) -> tuple[Block, ...]:
     return parse(text) if text else ()
+
+
+def _join(items: list[str], and_word: str) -> str:
+    """'a', 'a og b', 'a, b og c' — as a sentence lists things."""
+    return ", ".join(items[:-1]) + f" {and_word} {items[-1]}" if len(items) > 1 else "".join(items)
 
 
 def _labelled(label: str, blocks: tuple[Block, ...]) -> list[Block]:
