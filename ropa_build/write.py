@@ -5,6 +5,11 @@ written is that folder swapped in for the old one. A failed or interrupted build
 previous output exactly as it was; two builds at once take turns at the swap (a lock file),
 so neither sees the other's half-written files.
 
+Files go into the staging folder as soon as they are rendered (:func:`staged`), so a register of
+ten thousand activities never has to sit in memory as bytes, and worker processes can write
+their share directly. A staging folder left behind by a killed build starts with a dot and is
+never the output; the next build in the same place removes it.
+
 The destination must be empty, absent, or a folder this tool made (it holds a marker file):
 replacing a whole folder is only safe when we know we own it.
 """
@@ -15,6 +20,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from ropa_build.errors import Problem, UserError
@@ -22,30 +28,52 @@ from ropa_build.errors import Problem, UserError
 MARKER = ".ropa-build-output"
 
 
+class Staging:
+    """The folder a build writes into before it becomes the output."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.names: set[str] = set()
+
+    def put(self, name: str, data: bytes) -> None:
+        """Write one output file (``name`` is relative, with ``/``); it may not leave the folder."""
+        target = (self.folder / name).resolve()
+        if not target.is_relative_to(self.folder):
+            raise ValueError(f"output path escapes the output folder: {name!r}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.names.add(name)
+
+
 def write(out: Path, files: dict[str, bytes]) -> list[Path]:
     """Write ``files`` (relative path → bytes) as the new content of ``out``; return the paths."""
+    with staged(out) as staging:
+        for name, data in sorted(files.items()):
+            staging.put(name, data)
+    return [out.resolve() / name for name in sorted(staging.names)]
+
+
+@contextlib.contextmanager
+def staged(out: Path) -> Iterator[Staging]:
+    """A staging folder that replaces ``out`` when the block ends normally, and vanishes if not."""
     out = out.resolve()
     _check_owned(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the output is an ordinary folder
-    try:
-        for name, data in sorted(files.items()):
-            target = (staging / name).resolve()
-            if not target.is_relative_to(staging):
-                raise ValueError(f"output path escapes the output folder: {name!r}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        (staging / MARKER).write_text(
+    with contextlib.ExitStack() as stack:
+        with _lock(out):  # no other build sweeps while ours is made and not yet locked
+            _remove_leftovers(out)
+            folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+            stack.callback(shutil.rmtree, folder, ignore_errors=True)
+            stack.enter_context(_held(folder, wait=True))  # in use until it is the output
+        umask = os.umask(0)
+        os.umask(umask)
+        folder.chmod(0o777 & ~umask)  # mkdtemp makes it private; the output is ordinary
+        yield Staging(folder)
+        (folder / MARKER).write_text(
             "made by ropa build; this whole folder is replaced on every build\n"
         )
         with _lock(out):
-            _swap(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [out / name for name in sorted(files)]
+            _swap(folder, out)
 
 
 def _check_owned(out: Path) -> None:
@@ -64,9 +92,19 @@ def _check_owned(out: Path) -> None:
         )
 
 
+def _remove_leftovers(out: Path) -> None:
+    """Remove staging folders of killed builds: their lock died with their process."""
+    for folder in out.parent.glob(f".{out.name}.new-*"):
+        with contextlib.suppress(OSError), _held(folder, wait=False) as free:
+            if free:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
 def _swap(staging: Path, out: Path) -> None:
     """Replace ``out`` by ``staging`` with two renames; the old folder is removed afterwards."""
     old = None
+    for stale in out.parent.glob(f".{out.name}.old-*"):  # a swap was killed; we hold the lock
+        shutil.rmtree(stale, ignore_errors=True)
     if out.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
         os.rename(out, old / "previous")
@@ -77,15 +115,32 @@ def _swap(staging: Path, out: Path) -> None:
 
 @contextlib.contextmanager
 def _lock(out: Path):
-    """An exclusive lock beside ``out`` (POSIX); elsewhere builds simply must not overlap."""
+    """An exclusive lock beside ``out``, so two builds take turns at the swap."""
+    out.parent.joinpath(f".{out.name}.lock").touch()
+    with _held(out.parent / f".{out.name}.lock", wait=True):
+        yield
+
+
+@contextlib.contextmanager
+def _held(path: Path, *, wait: bool) -> Iterator[bool]:
+    """An exclusive flock on ``path`` (a file or folder); yields whether it was had.
+
+    The kernel drops the lock when the holder dies, which is how a killed build's staging folder
+    is told from a running one's. Without POSIX locks (Windows) nothing is locked and leftovers
+    stay.
+    """
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
-        yield
+        yield wait
         return
-    with open(out.parent / f".{out.name}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    fd = os.open(path, os.O_RDONLY)
+    try:
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # closing releases the lock
