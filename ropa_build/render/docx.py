@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from jinja2 import Environment
 from markupsafe import Markup
 
 from ropa_build.render.docx_package import FIRST_LIST_NUM_ID, package_docx
@@ -34,44 +35,80 @@ _LIST_PLACEHOLDER = re.compile(r'w:val="#N(\d+)"')
 
 def render_docx(view: RegisterView, root: Path, created: dt.datetime) -> dict[str, bytes]:
     """``register.docx`` and one ``activities/<id>.docx`` per activity, keyed by output path."""
-    env = environment(root, autoescape=True, filters={})
-    reference = find(root, "templates", "reference.docx").read_bytes()
-    table = template(env, "docx/activity-table.xml.j2")
-    tables = [_table(table, activity, view.labels) for activity in view.activities]
-    single = template(env, "docx/activity.xml.j2")
-    outputs = {}
-    for activity, fragment in zip(view.activities, tables, strict=True):
-        body = render(
-            single, activity=activity, table=fragment.numbered_from(0), labels=view.labels
+    docx = Docx.load(root)
+    tables = [docx.table(activity, view.labels) for activity in view.activities]
+    outputs = {
+        f"activities/{activity.id}.docx": docx.activity(activity, table, view.labels, created)
+        for activity, table in zip(view.activities, tables, strict=True)
+    }
+    outputs["register.docx"] = docx.register(view, tables, created)
+    return outputs
+
+
+@dataclass(frozen=True)
+class Docx:
+    """The DOCX templates and reference document of one build, in three steps a build can spread
+    over processes and cache: each activity's table, its own document, the whole register."""
+
+    env: Environment
+    reference: bytes
+
+    @classmethod
+    def load(cls, root: Path) -> Docx:
+        env = environment(root, autoescape=True, filters={})
+        return cls(env, find(root, "templates", "reference.docx").read_bytes())
+
+    def table(self, activity: ActivityView, labels: dict) -> _Table:
+        """The activity's table; the same in its own document and in the register."""
+        table = _Table()
+        table.xml = render(
+            template(self.env, "docx/activity-table.xml.j2"),
+            activity=activity,
+            table=table,
+            labels=labels,
         )
-        outputs[f"activities/{activity.id}.docx"] = package_docx(
-            reference,
+        return table
+
+    def activity(
+        self, activity: ActivityView, table: _Table, labels: dict, created: dt.datetime
+    ) -> bytes:
+        """``activities/<id>.docx``: one activity as its own document, like the seed."""
+        body = render(
+            template(self.env, "docx/activity.xml.j2"),
+            activity=activity,
+            table=table.numbered_from(0),
+            labels=labels,
+        )
+        return package_docx(
+            self.reference,
             body,
-            hyperlinks=fragment.relationships(),
-            numbered_lists=fragment.lists,
+            hyperlinks=table.relationships(),
+            numbered_lists=table.lists,
             title=activity.title,
             created=created,
         )
-    placed, start = [], 0
-    for fragment in tables:
-        placed.append(fragment.numbered_from(start))
-        start += fragment.lists
-    body = render(
-        template(env, "docx/register.xml.j2"),
-        view=view,
-        labels=view.labels,
-        activities=list(zip(view.activities, placed, strict=True)),
-    )
-    links = sorted({link for fragment in tables for link in fragment.links})
-    outputs["register.docx"] = package_docx(
-        reference,
-        body,
-        hyperlinks=[(_link_id(url), url) for url in links],
-        numbered_lists=start,
-        title=f"{view.title} – {view.organisation}",
-        created=created,
-    )
-    return outputs
+
+    def register(self, view: RegisterView, tables: list[_Table], created: dt.datetime) -> bytes:
+        """``register.docx``: every table, its numbered lists renumbered to stay distinct."""
+        placed, start = [], 0
+        for table in tables:
+            placed.append(table.numbered_from(start))
+            start += table.lists
+        body = render(
+            template(self.env, "docx/register.xml.j2"),
+            view=view,
+            labels=view.labels,
+            activities=list(zip(view.activities, placed, strict=True)),
+        )
+        links = sorted({link for table in tables for link in table.links})
+        return package_docx(
+            self.reference,
+            body,
+            hyperlinks=[(_link_id(url), url) for url in links],
+            numbered_lists=start,
+            title=f"{view.title} – {view.organisation}",
+            created=created,
+        )
 
 
 @dataclass
@@ -139,12 +176,6 @@ class _Table:
         self.links.add(node.href)
         runs = self._inlines(node.children, '<w:rStyle w:val="Hyperlink"/>' + props)
         return f'<w:hyperlink r:id="{_link_id(node.href)}" w:history="1">{runs}</w:hyperlink>'
-
-
-def _table(tmpl, activity: ActivityView, labels: dict) -> _Table:
-    table = _Table()
-    table.xml = render(tmpl, activity=activity, table=table, labels=labels)
-    return table
 
 
 def _paragraph(style: str, numbering: str, runs: str) -> str:
