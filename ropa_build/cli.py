@@ -132,6 +132,8 @@ def _new(args: argparse.Namespace) -> int:
 
     path = new_record(args.root, args.title, args.role, dt.date.today())
     print(f"wrote {path} — fill in every TODO:, then run `ropa check`", file=sys.stderr)
+    if not (args.root / "schema" / "record.schema.json").is_file():
+        print("run `ropa schema` once so that editors can complete the record", file=sys.stderr)
     return 0
 
 

@@ -122,3 +122,4 @@ def test_cli_new_uses_today_and_the_role(tmp_path: Path, ropa):
     text = (tmp_path / "records" / "kundeservice.yaml").read_text(encoding="utf-8")
     assert "role: processor\n" in text
     assert re.search(r"^updated: \d{4}-\d{2}-\d{2}$", text, re.M)
+    assert "run `ropa schema`" in result.stderr  # the editor needs the schema the line names
