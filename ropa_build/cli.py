@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import json
 import os
 import sys
 from pathlib import Path
 
 from ropa_build import __version__
+from ropa_build.check import RULES
 from ropa_build.errors import Problem, UserError
 from ropa_build.pipeline import Options, build, lint
 from ropa_build.render import FORMATS
@@ -156,6 +158,7 @@ def _common(command: argparse.ArgumentParser) -> None:
         "--select",
         action="append",
         default=[],
+        type=_rule_code,
         metavar="CODE",
         help="run only these lint rules (repeatable)",
     )
@@ -163,6 +166,7 @@ def _common(command: argparse.ArgumentParser) -> None:
         "--ignore",
         action="append",
         default=[],
+        type=_rule_code,
         metavar="CODE",
         help="skip these lint rules (repeatable)",
     )
@@ -172,6 +176,15 @@ def _common(command: argparse.ArgumentParser) -> None:
         default=None,
         help="the date reviews are judged against (default: today)",
     )
+
+
+def _rule_code(code: str) -> str:
+    """A misspelt ``--select`` would select nothing and pass: a usage error instead (exit 2)."""
+    if code in RULES:
+        return code
+    close = difflib.get_close_matches(code, list(RULES), n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "see docs/rules.md"
+    raise argparse.ArgumentTypeError(f"no rule '{code}' — {hint}")
 
 
 def _options(args: argparse.Namespace) -> Options:

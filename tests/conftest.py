@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -128,7 +129,8 @@ def ropa_process():
         done = subprocess.run(
             [sys.executable, "-m", "ropa_build", *argv],
             capture_output=True,
-            text=True,
+            encoding="utf-8",
+            env={**os.environ, "PYTHONUTF8": "1"},
             timeout=120,
             check=False,
         )

@@ -1,0 +1,545 @@
+"""The linter: every rule fires on a failing fixture and stays quiet on a near miss; the options.
+
+Each case patches tests/data/clean (a register with no finding at all) twice: once so the rule
+must fire, at exactly the listed places, and once with the nearest thing that is right, so the
+rule must stay quiet. ``test_every_rule_has_a_case`` fails when a rule is added without one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+
+import pytest
+from conftest import DATA, TODAY
+
+from ropa_build.check import RULES
+from ropa_build.pipeline import Options, lint
+
+KUNDER = "records/kunder.yaml"  # a controller record
+SUPPORT = "records/support.yaml"  # a processor record
+
+
+Patch = tuple[str, str, str]  # (file, old text, new text): old must occur exactly once
+
+
+@dataclass
+class Case:
+    rule: str
+    fail: list[Patch]  # makes the rule fire ...
+    where: list[tuple[str, int, int]]  # ... at exactly these (path, line, column)
+    near_miss: list[Patch]  # looks alike but is right: the rule stays quiet
+
+
+SUPPORT_TRANSFERS = """\
+transfers:
+  items:
+    - country: MK
+      recipient: support-mk
+      mechanism: scc
+      documentation: Standardkontraktbestemmelser (2021/914), underskrevet 2021-03-01.
+"""
+MK_DOCUMENTED = (
+    "      mechanism: scc\n"
+    "      documentation: Standardkontraktbestemmelser (2021/914), underskrevet 2021-03-01.\n"
+)
+KUNDER_CATEGORIES = "      categories: [identification, financial]\n"
+SKAT = "        kunder: [financial]\n"
+
+CASES = [
+    Case(
+        "missing-item",
+        [(KUNDER, "security: Adgangsstyring og kryptering.\n", "")],
+        [(KUNDER, 1, 1)],
+        [(KUNDER, "Adgangsstyring og kryptering.", "Ingen ud over de generelle.")],
+    ),
+    Case(  # an empty mapping states nothing; a sentence saying there is none does
+        "missing-item",
+        [(SUPPORT, SUPPORT_TRANSFERS, "transfers: {}\n")],
+        [(SUPPORT, 1, 1)],
+        [(SUPPORT, SUPPORT_TRANSFERS, "transfers:\n  description: Ingen overførsler.\n")],
+    ),
+    Case(  # a processor's record names the controllers it acts for (Art. 30(2)(a))
+        "missing-item",
+        [(SUPPORT, "controllers:\n  - name: Vores kunder\n", "")],
+        [(SUPPORT, 1, 1)],
+        [(SUPPORT, "  - name: Vores kunder\n", "  - name: Vores kunder\n  - name: Partner A/S\n")],
+    ),
+    Case(
+        "role-mismatch",
+        [(KUNDER, "purposes:", "processing: Udsendelse af kundernes nyhedsbreve.\npurposes:")],
+        [(KUNDER, 6, 1)],
+        [(SUPPORT, "processing:", "purposes: Support til kunderne.\nprocessing:")],
+    ),
+    Case(
+        "party-not-stated",
+        [("organisation.yaml", "joint_controller: null\n", "")],
+        [("organisation.yaml", 3, 1)],
+        [
+            (
+                "organisation.yaml",
+                "dpo:\n  title: DPO\n  name: Dorte Poulsen\n  email: dpo@eksempel.dk\n",
+                "dpo: null\n",
+            )
+        ],
+    ),
+    Case(  # a public authority has no representative (Art. 27(2)(b)): it is not asked for one
+        "party-not-stated",
+        [("organisation.yaml", "representative: null\n", "")],
+        [("organisation.yaml", 3, 1)],
+        [("organisation.yaml", "representative: null\n", "public_authority: true\n")],
+    ),
+    Case(  # the seed's mistake: "kunder" twice, the second block about employees
+        "duplicate-group",
+        [
+            (
+                KUNDER,
+                KUNDER_CATEGORIES,
+                KUNDER_CATEGORIES + "    - id: ansatte\n      name: Kunder\n"
+                "      categories: [identification]\n",
+            )
+        ],
+        [(KUNDER, 16, 13)],
+        [
+            (
+                KUNDER,
+                KUNDER_CATEGORIES,
+                KUNDER_CATEGORIES + "    - id: ansatte\n      name: ansatte\n"
+                "      categories: [identification]\n",
+            )
+        ],
+    ),
+    Case(
+        "group-without-data",
+        [(SUPPORT, "      categories: [identification]\n", "      categories: []\n")],
+        [(SUPPORT, 11, 7)],
+        [(SUPPORT, "categories: [identification]", "categories: [identification, usage]")],
+    ),
+    Case(
+        "recipient-without-data",
+        [(KUNDER, "      receives:\n" + SKAT, "")],
+        [(KUNDER, 25, 7)],
+        [(KUNDER, SKAT, "        kunder: [identification, financial]\n")],
+    ),
+    Case(  # a recipient cannot receive a category its group does not have
+        "recipient-without-data",
+        [(KUNDER, SKAT, "        kunder: [financial, marketing]\n")],
+        [(KUNDER, 27, 29)],
+        [(KUNDER, SKAT, "        kunder: [financial, identification]\n")],
+    ),
+    Case(
+        "special-without-condition",
+        [(KUNDER, KUNDER_CATEGORIES, "      categories: [identification, health_genetic]\n")],
+        [(KUNDER, 14, 36)],
+        [
+            (KUNDER, KUNDER_CATEGORIES, "      categories: [identification, health_genetic]\n"),
+            (KUNDER, "  art6: [b, c]\n", "  art6: [b, c]\n  art9: [b]\n"),
+        ],
+    ),
+    Case(  # Art. 10 data needs its own ground; a processor has none of its own (Art. 28, 29)
+        "special-without-condition",
+        [(KUNDER, KUNDER_CATEGORIES, "      categories: [identification, criminal_offences]\n")],
+        [(KUNDER, 14, 36)],
+        [
+            (
+                SUPPORT,
+                "categories: [identification]",
+                "categories: [identification, criminal_offences]",
+            )
+        ],
+    ),
+    Case(
+        "transfer-without-mechanism",
+        [(SUPPORT, "      mechanism: scc\n", "")],
+        [(SUPPORT, 21, 7)],
+        [(SUPPORT, "      mechanism: scc\n", "      mechanism: bcr\n")],
+    ),
+    Case(
+        "adequacy-not-valid",
+        [(SUPPORT, "mechanism: scc", "mechanism: adequacy")],
+        [(SUPPORT, 23, 18)],
+        [
+            (SUPPORT, "country: MK", "country: CH"),
+            ("catalogue.yaml", "countries: [MK]", "countries: [CH]"),
+            (SUPPORT, MK_DOCUMENTED, "      mechanism: adequacy\n"),
+        ],
+    ),
+    Case(  # the US decision covers only recipients certified under the Data Privacy Framework
+        "adequacy-not-valid",
+        [("catalogue.yaml", "    dpf_certified: true\n", "")],
+        [(KUNDER, 32, 18)],
+        [
+            ("catalogue.yaml", "    dpf_certified: true\n", ""),
+            (KUNDER, "mechanism: adequacy", "mechanism: scc\n      documentation: SCC 2021/914"),
+        ],
+    ),
+    Case(
+        "transfer-undocumented",
+        [(SUPPORT, MK_DOCUMENTED, "      mechanism: scc\n")],
+        [(SUPPORT, 21, 7)],
+        [
+            (SUPPORT, "country: MK", "country: GB"),
+            ("catalogue.yaml", "countries: [MK]", "countries: [GB]"),
+            (SUPPORT, MK_DOCUMENTED, "      mechanism: adequacy\n"),
+        ],
+    ),
+    Case(  # NO is Norway (YAML 1.1 would have read false): in the EEA, so not a transfer
+        "transfer-inside-eea",
+        [(KUNDER, "country: US", "country: NO")],
+        [(KUNDER, 30, 16)],
+        [(KUNDER, "country: US", "country: GB")],
+    ),
+    Case(  # remote access from a third country is a transfer
+        "unlisted-transfer",
+        [(SUPPORT, "country: MK", "country: RS")],
+        [(SUPPORT, 16, 12)],
+        [("catalogue.yaml", "countries: [MK]", "countries: [MK, DK]")],
+    ),
+    Case(
+        "retention-indefinite",
+        [(KUNDER, "3 år efter kundeforholdets ophør.", "Opbevares ubegrænset.")],
+        [(KUNDER, 36, 15)],
+        [(KUNDER, "3 år efter", "Slettes altid permanent 3 år efter")],
+    ),
+    Case(
+        "retention-missing-category",
+        [(KUNDER, "    - categories: [financial]\n", "    - categories: [usage]\n")],
+        [(KUNDER, 34, 3)],
+        [
+            (
+                KUNDER,
+                "  rules:\n",
+                "  description: 3 år efter ophør, hvis ikke andet står her.\n  rules:\n",
+            )
+        ],
+    ),
+    Case(
+        "review-overdue",
+        [(SUPPORT, "reviewed: 2026-06-01", "reviewed: 2025-11-24")],
+        [(SUPPORT, 5, 11)],
+        [(SUPPORT, "reviewed: 2026-06-01", "reviewed: 2025-11-25")],  # due today
+    ),
+    Case(
+        "unused-catalogue-entry",
+        [("catalogue.yaml", "  skat:\n", "  e-conomic:\n    name: E-conomic\n  skat:\n")],
+        [("catalogue.yaml", 15, 3)],
+        [("catalogue.yaml", "    kind: recipient\n", "    kind: recipient\n    used_for: løn\n")],
+    ),
+]
+
+
+def ids(cases: list[Case]) -> list[str]:
+    count: dict[str, int] = {}
+    for case in cases:
+        count[case.rule] = count.get(case.rule, 0) + 1
+    seen: dict[str, int] = {}
+    out = []
+    for case in cases:
+        seen[case.rule] = seen.get(case.rule, 0) + 1
+        out.append(case.rule if count[case.rule] == 1 else f"{case.rule}-{seen[case.rule]}")
+    return out
+
+
+def patched(register, patches: list[Patch]):
+    reg = register(DATA / "clean")
+    for file, old, new in patches:
+        reg.patch(file, old, new)
+    return reg
+
+
+def findings(root, **options):
+    return lint(root, Options(today=dt.date.fromisoformat(TODAY), **options))
+
+
+def test_the_clean_register_has_no_finding():
+    assert findings(DATA / "clean") == []
+
+
+def test_every_rule_has_a_case():
+    assert {case.rule for case in CASES} == set(RULES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
+def test_rule_fires_where_expected(register, case):
+    found = [p for p in findings(patched(register, case.fail).root) if p.code == case.rule]
+    assert [(p.path, p.line, p.column) for p in found] == case.where, "\n".join(map(str, found))
+    assert all(p.severity == RULES[case.rule].severity and p.message and p.hint for p in found)
+
+
+@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
+def test_rule_is_quiet_on_a_near_miss(register, case):
+    found = findings(patched(register, case.near_miss).root)
+    assert [str(p) for p in found if p.code == case.rule] == []
+
+
+# --- acceptances ----------------------------------------------------------------------------
+
+ACCEPT = (
+    "accepted:\n"
+    "  - rule: retention-indefinite\n"
+    "    reason: Arkiveres efter arkivloven (art. 89); afleveres til Rigsarkivet.\n"
+)
+
+
+def two_indefinite(register):
+    """Both records keep data without limit; only kunder.yaml accepts it."""
+    reg = patched(register, [(KUNDER, "3 år efter kundeforholdets ophør.", "Opbevares for altid.")])
+    reg.patch(SUPPORT, "security:", "retention:\n  description: Gemmes permanent.\nsecurity:")
+    return reg
+
+
+def test_accepted_warning_is_suppressed_for_that_record_only(register, ropa):
+    reg = two_indefinite(register)
+    before = ropa("check", "--root", reg.root, "--format", "json")
+    assert {(p["path"], p["code"]) for p in json.loads(before.stdout)} == {
+        (KUNDER, "retention-indefinite"),
+        (SUPPORT, "retention-indefinite"),
+    }
+    reg.patch(KUNDER, "security:", ACCEPT + "security:")
+    after = ropa("check", "--root", reg.root, "--format", "json")
+    assert [(p["path"], p["code"]) for p in json.loads(after.stdout)] == [
+        (SUPPORT, "retention-indefinite")
+    ]
+    assert after.code == 0
+    assert ropa("check", "--root", reg.root, "--strict").code == 1  # support.yaml's remains
+
+
+def test_accepted_warning_is_noted_in_every_output(register, ropa, tmp_path):
+    reg = two_indefinite(register)
+    reg.patch(KUNDER, "security:", ACCEPT + "security:")
+    reg.patch(SUPPORT, "retention:\n  description: Gemmes permanent.\n", "")
+    out = tmp_path / "out"
+    result = ropa("build", "--root", reg.root, "--out", out)
+    assert result.code == 0
+    reason = "Arkiveres efter arkivloven (art. 89); afleveres til Rigsarkivet."
+    assert reason in (out / "register.md").read_text(encoding="utf-8")
+    assert reason in (out / "register.html").read_text(encoding="utf-8")
+    for docx in (out / "register.docx", out / "activities" / "kunder.docx"):
+        assert reason in docx_text(docx), docx
+    assert reason not in docx_text(out / "activities" / "support.docx")
+
+
+def docx_text(path):
+    """The document's visible text (w:t runs joined per paragraph)."""
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(str(path)).paragraphs) + "\n".join(
+        cell.text
+        for table in Document(str(path)).tables
+        for row in table.rows
+        for cell in row.cells
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "code"),
+    [("retention-indefnite", "unknown-rule"), ("transfer-without-mechanism", "cannot-accept")],
+)
+def test_acceptance_must_name_a_warning_rule(register, rule, code):
+    reg = patched(register, [(KUNDER, "security:", ACCEPT + "security:")])
+    reg.patch(KUNDER, "rule: retention-indefinite", f"rule: {rule}")
+    found = findings(reg.root)
+    assert [(p.path, p.line, p.column, p.code, p.severity) for p in found] == [
+        (KUNDER, 40, 11, code, "error")
+    ]
+    if code == "unknown-rule":
+        assert found[0].hint == "did you mean 'retention-indefinite'?"
+
+
+def test_an_error_stays_even_if_accepted(register):
+    reg = patched(
+        register,
+        [
+            (SUPPORT, "      mechanism: scc\n", ""),
+            (
+                SUPPORT,
+                "security:",
+                ACCEPT.replace("retention-indefinite", "transfer-without-mechanism") + "security:",
+            ),
+        ],
+    )
+    assert {p.code for p in findings(reg.root)} == {"transfer-without-mechanism", "cannot-accept"}
+
+
+# --- review dates ---------------------------------------------------------------------------
+
+
+def test_review_overdue_names_the_due_date_and_uses_today_from_outside(register, ropa):
+    reg = patched(register, [(SUPPORT, "reviewed: 2026-06-01", "reviewed: 2024-02-29")])
+    late = ropa("check", "--root", reg.root, "--today", "2025-03-01")
+    assert (
+        "records/support.yaml:5:11: warning[review-overdue]: the review was due on 2025-02-28"
+        in late.stderr
+    )
+    assert ropa("check", "--root", reg.root, "--today", "2025-02-28").stderr == ""
+
+
+def test_review_interval_comes_from_organisation(register):
+    reg = patched(
+        register, [("organisation.yaml", "review_interval_months: 12", "review_interval_months: 3")]
+    )
+    found = findings(reg.root)
+    assert [(p.path, p.code, p.message) for p in found] == [
+        (KUNDER, "review-overdue", "the review was due on 2026-09-01"),
+        (SUPPORT, "review-overdue", "the review was due on 2026-09-01"),
+    ]
+
+
+# --- options and exit codes -----------------------------------------------------------------
+
+
+@pytest.fixture
+def warned(register):
+    """Two warnings (review-overdue, unused-catalogue-entry), no error."""
+    return patched(
+        register,
+        [
+            (SUPPORT, "reviewed: 2026-06-01", "reviewed: 2025-01-01"),
+            ("catalogue.yaml", "  skat:\n", "  e-conomic:\n    name: E-conomic\n  skat:\n"),
+        ],
+    )
+
+
+def codes(result):
+    return sorted(re.findall(r"\[([a-z-]+)\]", result.stderr))
+
+
+def test_warnings_exit_0_and_strict_makes_them_fail(warned, ropa):
+    plain = ropa("check", "--root", warned.root)
+    assert (plain.code, codes(plain)) == (0, ["review-overdue", "unused-catalogue-entry"])
+    assert plain.stderr.splitlines()[-1] == "0 error(s), 2 warning(s)"
+    assert ropa("check", "--root", warned.root, "--strict").code == 1
+
+
+def test_clean_register_exits_0_even_strict(register, ropa):
+    result = ropa("check", "--root", register(DATA / "clean").root, "--strict")
+    assert (result.code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_select_and_ignore(warned, ropa):
+    only = ropa("check", "--root", warned.root, "--select", "review-overdue", "--strict")
+    assert (only.code, codes(only)) == (1, ["review-overdue"])
+    rest = ropa("check", "--root", warned.root, "--ignore", "review-overdue")
+    assert codes(rest) == ["unused-catalogue-entry"]
+    none = ropa(
+        "check",
+        "--root",
+        warned.root,
+        "--ignore",
+        "review-overdue",
+        "--ignore",
+        "unused-catalogue-entry",
+        "--strict",
+    )
+    assert (none.code, none.stderr) == (0, "")
+
+
+def test_errors_exit_1(register, ropa):
+    reg = patched(register, [(SUPPORT, "      mechanism: scc\n", "")])
+    result = ropa("check", "--root", reg.root)
+    assert result.code == 1
+    assert "records/support.yaml:21:7: error[transfer-without-mechanism]" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "--select", "revew-overdue"],
+        ["check", "--ignore", "no-such-rule"],
+        ["check", "--format", "xml"],
+        ["check", "--today", "25-11-2026"],
+        ["check", "--no-such-option"],
+        ["frobnicate"],
+        [],
+    ],
+    ids=["select-typo", "ignore-unknown", "format", "today", "option", "command", "nothing"],
+)
+def test_bad_usage_exits_2(ropa, argv):
+    result = ropa(*argv, "--root", DATA / "clean") if argv[:1] == ["check"] else ropa(*argv)
+    assert result.code == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_misspelt_select_suggests_the_rule(ropa):
+    result = ropa("check", "--root", DATA / "clean", "--select", "revew-overdue")
+    assert "did you mean 'review-overdue'?" in result.stderr
+
+
+def test_json_format(warned, ropa):
+    result = ropa("check", "--root", warned.root, "--format", "json")
+    found = json.loads(result.stdout)
+    assert isinstance(found, list)
+    assert [{k: p[k] for k in ("path", "line", "column", "code", "severity")} for p in found] == [
+        {
+            "path": "catalogue.yaml",
+            "line": 15,
+            "column": 3,
+            "code": "unused-catalogue-entry",
+            "severity": "warning",
+        },
+        {"path": SUPPORT, "line": 5, "column": 11, "code": "review-overdue", "severity": "warning"},
+    ]
+    assert all(p["message"] and p["hint"] for p in found)
+
+
+def test_json_format_reports_validation_errors_too(register, ropa):
+    reg = patched(register, [(KUNDER, "ref: crm", "ref: cmr")])
+    result = ropa("check", "--root", reg.root, "--format", "json")
+    assert result.code == 1
+    assert [
+        (p["path"], p["line"], p["column"], p["code"], p["severity"])
+        for p in json.loads(result.stdout)
+    ] == [(KUNDER, 17, 12, "unknown-ref", "error")]
+
+
+def test_json_of_a_clean_register_is_an_empty_list(ropa):
+    result = ropa("check", "--root", DATA / "clean", "--format", "json")
+    assert (result.code, json.loads(result.stdout)) == (0, [])
+
+
+def test_github_format(register, ropa):
+    reg = patched(
+        register,
+        [
+            (SUPPORT, "reviewed: 2026-06-01", "reviewed: 2025-01-01"),
+            (SUPPORT, "      mechanism: scc\n", ""),
+        ],
+    )
+    result = ropa("check", "--root", reg.root, "--format", "github")
+    lines = result.stdout.splitlines()
+    assert result.code == 1
+    assert len(lines) == 2
+    assert lines[0].startswith("::warning file=records/support.yaml,line=5,col=11,")
+    assert lines[1].startswith("::error file=records/support.yaml,line=21,col=7,")
+    assert "review-overdue" in lines[0] and "transfer-without-mechanism" in lines[1]
+
+
+# --- the seed, as it was written --------------------------------------------------------------
+
+
+def test_the_seed_as_it_is_gets_its_three_mistakes_reported(ropa):
+    """tests/data/seed-as-is transcribes the seed with its mistakes (see the comments there)."""
+    result = ropa("check", "--root", DATA / "seed-as-is", "--format", "json")
+    assert result.code == 1
+    found = json.loads(result.stdout)
+    seed_mistakes = [
+        (p["line"], p["column"], p["code"])
+        for p in found
+        if p["code"] in ("role-mismatch", "duplicate-group", "transfer-without-mechanism")
+    ]
+    assert seed_mistakes == [
+        (18, 1, "role-mismatch"),  # controllers: (the customers) in a controller record
+        (33, 13, "duplicate-group"),  # the second "kunder"
+        (58, 7, "transfer-without-mechanism"),  # staff in North Macedonia
+    ]
+    assert all(
+        p["path"] == "records/support.yaml" and p["severity"] == "error"
+        for p in found
+        if p["code"] != "review-overdue"
+    )
+    # Everything else is also the seed's: recipients without data, a review due since 2022.
+    others = {p["code"] for p in found} - {c for _, _, c in seed_mistakes}
+    assert others == {"recipient-without-data", "review-overdue"}
+    assert "due on 2022-03-10" in next(p["message"] for p in found if p["code"] == "review-overdue")
