@@ -13,11 +13,14 @@ import difflib
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from ropa_build import __version__
+from ropa_build.cache import Cache
 from ropa_build.check import RULES
 from ropa_build.errors import Problem, UserError
+from ropa_build.parallel import jobs_available
 from ropa_build.pipeline import Options, build, lint
 from ropa_build.render import FORMATS
 
@@ -195,7 +198,27 @@ def _options(args: argparse.Namespace) -> Options:
         created=created,
         select=frozenset(args.select),
         ignore=frozenset(args.ignore),
+        cache=Cache.for_register(args.root),
+        jobs=jobs_available(),
+        progress=_progress(),
     )
+
+
+def _progress():
+    """A line on stderr counting rendered activities — only for a person at a terminal."""
+    if os.environ.get("CI") or not sys.stderr.isatty():
+        return None
+    shown = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - shown[0] < 0.2:
+            return
+        shown[0] = now
+        end = "\r\033[K" if done == total else ""
+        print(f"\rrendering {done:,}/{total:,} activities{end}", end="", file=sys.stderr)
+
+    return show
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -8,12 +8,14 @@ sorted by id so every later stage sees them in the same order, whatever the file
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ropa_build.errors import Problem, UserError
 from ropa_build.source import Source, read_yaml
 
+Reader = Callable[[Path, str], tuple[Source, list[Problem]]]
 RECORD_ID = re.compile(r"^[^\W_][\w-]*$")
 
 
@@ -28,8 +30,11 @@ class Sources:
     problems: list[Problem] = field(default_factory=list)
 
 
-def load(root: Path) -> Sources:
-    """Read the register in ``root``; YAML problems are collected, not raised."""
+def load(root: Path, read: Reader = read_yaml) -> Sources:
+    """Read the register in ``root``; YAML problems are collected, not raised.
+
+    ``read`` reads one file (:func:`read_yaml`, or a cached version of it).
+    """
     if not (root / "organisation.yaml").is_file():
         raise UserError(
             [
@@ -44,9 +49,9 @@ def load(root: Path) -> Sources:
             ]
         )
     problems: list[Problem] = []
-    organisation = _read(root, root / "organisation.yaml", problems)
+    organisation = _read(root, root / "organisation.yaml", problems, read)
     catalogue = (
-        _read(root, root / "catalogue.yaml", problems)
+        _read(root, root / "catalogue.yaml", problems, read)
         if (root / "catalogue.yaml").is_file()
         else Source("catalogue.yaml", {})
     )
@@ -90,12 +95,12 @@ def load(root: Path) -> Sources:
             )
         else:
             seen[record_id.casefold()] = display
-            sources.records.append((record_id, _read(root, path, problems)))
+            sources.records.append((record_id, _read(root, path, problems, read)))
     return sources
 
 
-def _read(root: Path, path: Path, problems: list[Problem]) -> Source:
-    source, found = read_yaml(path, path.relative_to(root).as_posix())
+def _read(root: Path, path: Path, problems: list[Problem], read: Reader) -> Source:
+    source, found = read(path, path.relative_to(root).as_posix())
     problems.extend(found)
     return source
 

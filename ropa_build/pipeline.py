@@ -10,13 +10,16 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ropa_build.cache import Cache
 from ropa_build.check import check
 from ropa_build.errors import Problem, UserError
 from ropa_build.load import load
+from ropa_build.parallel import Progress
 from ropa_build.render import render
+from ropa_build.source import read_yaml
 from ropa_build.validate import Register, validate
 from ropa_build.vocabulary import load_vocabulary
-from ropa_build.write import write
+from ropa_build.write import staged
 
 
 @dataclass(frozen=True)
@@ -27,16 +30,20 @@ class Options:
     created: dt.datetime | None = None  # document dates; None: the newest record's date
     select: frozenset[str] = frozenset()
     ignore: frozenset[str] = frozenset()
+    cache: Cache | None = None  # work kept from earlier runs (ropa_build.cache)
+    jobs: int = 1  # processes to spread per-activity work over
+    progress: Progress | None = None  # told (done, total) as activities are rendered
 
 
-def read_register(root: Path) -> Register:
+def read_register(root: Path, cache: Cache | None = None) -> Register:
     """Load and validate (stages 1–2)."""
-    return validate(load(root), load_vocabulary(root))
+    read = cache.reader(read_yaml) if cache else read_yaml
+    return validate(load(root, read), load_vocabulary(root))
 
 
 def lint(root: Path, options: Options) -> list[Problem]:
     """``ropa check``: every finding; raises :class:`UserError` if the register is invalid."""
-    register = read_register(root)
+    register = read_register(root, options.cache)
     return check(register, options.today, select=set(options.select), ignore=set(options.ignore))
 
 
@@ -44,17 +51,21 @@ def build(
     root: Path, out: Path, formats: tuple[str, ...], lang: str, options: Options
 ) -> tuple[list[Path], list[Problem]]:
     """``ropa build``: write the outputs; returns them and the warnings. Errors stop the build."""
-    register = read_register(root)
+    register = read_register(root, options.cache)
     findings = check(
         register, options.today, select=set(options.select), ignore=set(options.ignore)
     )
     if any(p.severity == "error" for p in findings):
         raise UserError(findings)
-    created = options.created or _newest(register)
-    outputs = render(register, formats, lang, created)
-    return write(out, outputs), findings
-
-
-def _newest(register: Register) -> dt.datetime:
-    newest = max((a.record.updated for a in register.activities), default=dt.date(1980, 1, 1))
-    return dt.datetime.combine(newest, dt.time(), tzinfo=dt.UTC)
+    with staged(out) as staging:
+        render(
+            register,
+            formats,
+            lang,
+            staging,
+            created=options.created,
+            cache=options.cache,
+            jobs=options.jobs,
+            progress=options.progress,
+        )
+    return [out.resolve() / name for name in sorted(staging.names)], findings

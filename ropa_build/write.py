@@ -33,7 +33,7 @@ class Staging:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.names: set[str] = set()
+        self.names: set[str] = set()  # relative paths of the files written
 
     def put(self, name: str, data: bytes) -> None:
         """Write one output file (``name`` is relative, with ``/``); it may not leave the folder."""
@@ -68,7 +68,11 @@ def staged(out: Path) -> Iterator[Staging]:
         umask = os.umask(0)
         os.umask(umask)
         folder.chmod(0o777 & ~umask)  # mkdtemp makes it private; the output is ordinary
-        yield Staging(folder)
+        staging = Staging(folder)
+        yield staging
+        staging.names = {  # with those that worker processes wrote
+            p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
+        }
         (folder / MARKER).write_text(
             "made by ropa build; this whole folder is replaced on every build\n"
         )

@@ -1,39 +1,126 @@
-"""Stage 4: render the validated register into every requested format, in memory.
+"""Stage 4: render the validated register into every requested format, into the staging folder.
 
-Nothing is written here: the write stage puts all outputs in place at once, so a template error
-in the last format cannot leave the first one half-updated.
+Nothing here touches the output: files go into the write stage's staging folder, which becomes
+the output only when everything is rendered, so a template error in the last format cannot leave
+the first one half-updated.
+
+Most of the work is per activity — its view (the rich text parsed), its DOCX table, its own
+document — and independent of the others, so it is cached by content and spread over the CPUs
+(:mod:`ropa_build.parallel`). The register-wide files are then assembled from those pieces.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
+from ropa_build.cache import Cache, file_digest
 from ropa_build.errors import Problem, UserError
+from ropa_build.parallel import Progress, beside, spread
 from ropa_build.resources import find, load_data, search_path
 from ropa_build.validate import Register
+from ropa_build.write import Staging
 
 FORMATS = ("docx", "md", "html")
 
 
 def render(
-    register: Register, formats: tuple[str, ...], lang: str, created: dt.datetime
-) -> dict[str, bytes]:
-    """Output path → bytes for each format in ``formats``, with labels in ``lang``."""
-    from ropa_build.render.docx import render_docx
+    register: Register,
+    formats: tuple[str, ...],
+    lang: str,
+    staging: Staging,
+    *,
+    created: dt.datetime | None = None,
+    cache: Cache | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> None:
+    """Write each format in ``formats``, labelled in ``lang``, into ``staging``.
+
+    ``created`` dates the DOCX files; None dates each by its newest record.
+    """
+    from ropa_build.render.docx import Docx
     from ropa_build.render.html import render_html
     from ropa_build.render.markdown import render_markdown
     from ropa_build.render.view import register_view
 
-    view = register_view(register, labels(register.root, lang), lang)
-    outputs: dict[str, bytes] = {}
-    if "docx" in formats:
-        outputs.update(render_docx(view, register.root, created))
-    if "md" in formats:
-        outputs["register.md"] = render_markdown(view, register.root)
+    root, cache = register.root, cache or Cache(None)
+    work = _PerActivity(
+        register,
+        labels(root, lang),
+        Docx.load(root) if "docx" in formats else None,
+        created,
+        staging,
+        cache,
+        cache.key(lang, _inputs_digest(root)),
+    )
+    done = spread(work, range(len(register.activities)), jobs, progress)
+    view = register_view(register, work.labels, lang, [v for v, _ in done])
+    tasks = []
     if "html" in formats:
-        outputs["register.html"] = render_html(view, register.root)
-    return outputs
+        tasks.append(lambda: staging.put("register.html", render_html(view, root)))
+    if "md" in formats:
+        tasks.append(lambda: staging.put("register.md", render_markdown(view, root)))
+    if work.docx is not None:
+        docx, tables = work.docx, [t for _, t in done]
+        dated = created or _day(max((a.record.updated for a in register.activities), default=None))
+        tasks.append(lambda: staging.put("register.docx", docx.register(view, tables, dated)))
+    beside(tasks, jobs)
+
+
+@dataclass(frozen=True)
+class _PerActivity:
+    """One activity's view and DOCX table (returned) and its own document (written), cached.
+
+    The cache key covers everything an activity's output depends on: its record file, and — as
+    one digest — the organisation and catalogue files, the vocabularies, the templates and label
+    files and the language. Change any of those and every activity is rendered afresh.
+    """
+
+    register: Register
+    labels: dict
+    docx: object | None
+    created: dt.datetime | None
+    staging: Staging
+    cache: Cache
+    context: str
+
+    def __call__(self, index: int):
+        from ropa_build.render.view import activity_view
+
+        activity = self.register.activities[index]
+        record = self.register.root / activity.source.path
+        key = self.cache.key(self.context, activity.id, record.read_bytes(), str(bool(self.docx)))
+        found = self.cache.get("activity", key)
+        if found is None:
+            view = activity_view(self.register, activity, self.labels)
+            found = view, self.docx.table(view, self.labels) if self.docx else None
+            self.cache.put("activity", key, found)
+        if self.docx:
+            created = self.created or _day(activity.record.updated)
+            dated = self.cache.key(key, created.isoformat())
+            document = self.cache.get("docx", dated)
+            if not isinstance(document, bytes):
+                document = self.docx.activity(found[0], found[1], self.labels, created)
+                self.cache.put("docx", dated, document)
+            self.staging.put(f"activities/{activity.id}.docx", document)
+        return found
+
+
+def _inputs_digest(root: Path) -> str:
+    """Every file besides the records that a rendered activity depends on."""
+    files = [root / "organisation.yaml", root / "catalogue.yaml"]
+    for kind in ("templates", "schema"):
+        for folder in search_path(root, kind):
+            files += sorted(
+                p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+            )
+    return file_digest(p for p in files if p.is_file())
+
+
+def _day(day: dt.date | None) -> dt.datetime:
+    return dt.datetime.combine(day or dt.date(1980, 1, 1), dt.time(), tzinfo=dt.UTC)
 
 
 def languages(root: Path) -> list[str]:

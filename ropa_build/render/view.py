@@ -54,8 +54,13 @@ class RegisterView:
     activities: tuple[ActivityView, ...]
 
 
-def register_view(register: Register, labels: dict, lang: str) -> RegisterView:
-    """The whole register; its date is the newest record's, so a rebuild never changes it."""
+def register_view(
+    register: Register, labels: dict, lang: str, activities: list[ActivityView] | None = None
+) -> RegisterView:
+    """The whole register; its date is the newest record's, so a rebuild never changes it.
+
+    ``activities``: their views, if already made (by worker processes, or from the cache).
+    """
     newest = max((a.record.updated for a in register.activities), default=dt.date(1970, 1, 1))
     return RegisterView(
         lang=lang,
@@ -64,7 +69,11 @@ def register_view(register: Register, labels: dict, lang: str) -> RegisterView:
         version=register.organisation.document.version,
         date=_date(newest, labels),
         labels=labels,
-        activities=tuple(activity_view(register, a, labels) for a in register.activities),
+        activities=tuple(
+            activities
+            if activities is not None
+            else (activity_view(register, a, labels) for a in register.activities)
+        ),
     )
 
 

@@ -1,0 +1,127 @@
+"""Work already done, kept by the content it was done on, so a rebuild redoes only what changed.
+
+Every entry is found by a key that hashes everything its value depends on: the bytes of the
+files it came from and the ropa-build code itself (every module of the package, the Python
+version), so an upgrade or a local change to the code never reuses stale work. Nothing is ever
+invalidated by hand or by time: a changed input simply gives a new key. The folder is
+disposable — delete it at any time (``make clean`` does); a missing, unreadable or corrupt
+entry is a miss, never an error.
+
+Where: ``<register>/.ropa-cache/`` (git-ignored), or the folder in the ``ROPA_CACHE_DIR``
+environment variable; ``ROPA_CACHE_DIR=off`` turns caching off. Entries are pickles, so the
+cache folder must be as trusted as the register's own templates (both can run code).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+ENV = "ROPA_CACHE_DIR"
+T = TypeVar("T")
+_PACKAGE = Path(__file__).resolve().parent
+
+
+class Cache:
+    """A folder of pickled values by key; ``Cache(None)`` remembers nothing."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    @classmethod
+    def for_register(cls, root: Path) -> Cache:
+        chosen = os.environ.get(ENV, "")
+        if chosen.lower() == "off":
+            return cls(None)
+        return cls(Path(chosen) if chosen else root / ".ropa-cache")
+
+    def key(self, *parts: str | bytes) -> str:
+        """A key for a value computed from ``parts`` by this version of the code."""
+        digest = hashlib.sha256(code_fingerprint().encode())
+        for part in parts:
+            data = part.encode() if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "little"))  # ("ab", "c") ≠ ("a", "bc")
+            digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, kind: str, key: str) -> Any:
+        """The value stored under ``key``, or None if there is none (or it cannot be read)."""
+        if self.folder is None:
+            return None
+        try:
+            with open(self._path(kind, key), "rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # missing, truncated, from an incompatible pickle: recompute
+            return None
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        """Store ``value``; a cache that cannot be written (read-only checkout) is skipped."""
+        if self.folder is None:
+            return
+        path = self._path(kind, key)
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Write aside, then rename: a reader never sees half an entry, even from a build
+            # that is killed or runs at the same time.
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+
+    def reader(self, read: Callable[[Path, str], T]) -> Callable[[Path, str], T]:
+        """``read`` (a YAML file → data, positions, problems), remembered by the file's bytes.
+
+        Positions come back with the data, so lint findings on a cached record point at the
+        same lines as on a freshly read one.
+        """
+
+        def cached(path: Path, display: str) -> T:
+            key = self.key("yaml", display, path.read_bytes())
+            found = self.get("yaml", key)
+            if found is None:
+                found = read(path, display)
+                self.put("yaml", key, found)
+            return found
+
+        return cached
+
+    def _path(self, kind: str, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / kind / key[:2] / key
+
+
+def file_digest(paths: Iterable[Path]) -> str:
+    """One hash over the names and bytes of ``paths`` (in the order given)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        data = path.read_bytes()
+        for part in (str(path).encode(), data):
+            digest.update(len(part).to_bytes(8, "little"))
+            digest.update(part)
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The ropa-build code and the versions of what pickles depend on.
+
+    Hashing the package's own sources, not just its version number, means an edited checkout
+    (``pip install -e``) never reads entries made by other code.
+    """
+    import pydantic
+
+    sources = sorted(_PACKAGE.rglob("*.py"))
+    return file_digest(sources) + f"|{sys.version}|{pydantic.VERSION}"
