@@ -30,6 +30,9 @@ from ropa_build.errors import Problem
 Loc = tuple[str | int, ...]
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# A record is a few levels deep; far deeper nesting is a mistake (or an attack) and would
+# exhaust Python's recursion limit while building the data.
+MAX_DEPTH = 32
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
@@ -269,6 +272,7 @@ class _Builder:
     def __init__(self, source: Source):
         self.source = source
         self.problems: list[Problem] = []
+        self.too_deep = False
 
     def _problem(self, node: yaml.Node, code: str, message: str, hint: str) -> None:
         mark = node.start_mark
@@ -278,6 +282,16 @@ class _Builder:
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.source.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if len(loc) > MAX_DEPTH:
+            if not self.too_deep:  # once: its siblings at this depth would say the same
+                self.too_deep = True
+                self._problem(
+                    node,
+                    "too-deep",
+                    f"values are nested more than {MAX_DEPTH} levels deep",
+                    "a record is only a few levels deep — check the brackets and indentation",
+                )
+            return None
         if node.tag not in _STANDARD_TAGS:
             self._problem(
                 node,
