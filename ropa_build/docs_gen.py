@@ -207,7 +207,7 @@ def _models(by_file: dict[str, dict[str, Any]], ids: list[str]) -> list[str]:
         for ref in _refs_in_order(schema, defs):
             if ref not in done:
                 done.add(ref)
-                lines += [f"### {ref}", "", _plain(defs[ref].get("description", "")), ""]
+                lines += [f"### {ref}", "", _plain(defs[ref].get("$comment", "")), ""]
                 lines += _table(defs[ref], defs, ids)
     return lines
 
@@ -285,8 +285,12 @@ def _type(spec: dict[str, Any], ids: list[str]) -> str:
     if spec.get("enum") == ids:
         return "[data category](#data-categories)"
     if "enum" in spec:
-        return "one of " + ", ".join(f"`{v}`" for v in spec["enum"])
+        return "one of " + ", ".join(f"`{v}`" for v in spec["enum"] if v is not None)
     kind = spec.get("type")
+    if isinstance(kind, list):  # numbers are text's other spelling; null is "optional"
+        text = "string" in kind
+        kinds = [k for k in kind if k != "null" and not (text and k in ("number", "integer"))]
+        return " or ".join(_type({**spec, "type": k}, ids) for k in kinds)
     if kind == "array":
         return "list of " + _type(spec.get("items", {}), ids)
     if kind == "object":
@@ -311,11 +315,11 @@ def _optional(spec: dict[str, Any]) -> str:
 
 
 def _article_text(spec: dict[str, Any], defs: dict[str, Any]) -> str:
-    """The field's description, else the docstring of the model it holds."""
+    """The field's description, else the docstring of the model it holds (kept as $comment)."""
     own = spec.get("description", "")
     if _ARTICLE.search(own):
         return own
-    return " ".join(defs[ref].get("description", "") for ref in _refs(spec))
+    return " ".join(defs[ref].get("$comment", "") for ref in _refs(spec))
 
 
 def _refs(spec: Any) -> list[str]:

@@ -68,30 +68,51 @@ def schemas(root: Path) -> dict[str, dict[str, Any]]:
     result = {}
     for name, (model, title) in _FILES.items():
         schema = model.model_json_schema(mode="validation")
-        for definition in schema.get("$defs", {}).values():
-            _complete(definition, categories, warnings)
-        _complete(schema, categories, warnings)
+        definitions = schema.get("$defs", {})
+        for key, definition in [*definitions.items(), (model.__name__, schema)]:
+            _complete(key, definition, categories, warnings)
+        for definition in definitions.values():
+            _quiet(definition)
         result[name] = {"$schema": _DIALECT, **schema, "title": title}
     return result
 
 
-def _complete(model: dict[str, Any], categories: list[str], warnings: list[str]) -> None:
+def _complete(name: str, model: dict[str, Any], categories: list[str], warnings: list[str]):
     """Apply the additions listed in the module docstring to one model's schema, in place."""
     properties = model.get("properties", {})
-    for key in _CATEGORY_FIELDS.get(model.get("title", ""), ()):
+    for key in _CATEGORY_FIELDS.get(name, ()):
         _enum_items(properties[key], categories)
-    if model.get("title") == "Acceptance":
+    if name == "Acceptance":
         properties["rule"]["enum"] = warnings
     for spec in properties.values():
         _accept_numbers(spec)
         _ids_as_keys(spec)
-    if model.get("title") == "Contact":
-        many = properties["email"]
-        one = many["items"]
-        properties["email"] = {
-            **{k: v for k, v in many.items() if k not in ("type", "items")},
-            "anyOf": [one, {"type": "array", "items": one}],
-        }
+        _nullable(spec)
+    if name == "Contact":  # one address or a list: `pattern` checks a text, `items` a list
+        email = properties["email"]
+        email.update(type=["string", "array"], pattern=email["items"]["pattern"])
+
+
+def _quiet(definition: dict[str, Any]) -> None:
+    """A model's class name and docstring move out of the editor's way: yaml-language-server
+    shows the referenced model's title and description on hover in place of the field's own
+    bilingual ones. The docstring stays as ``$comment`` (the field reference prints it)."""
+    definition.pop("title", None)
+    if "description" in definition:
+        definition["$comment"] = definition.pop("description")
+
+
+def _nullable(spec: dict[str, Any]) -> None:
+    """``anyOf: [X, null]`` for ``X | None``: one schema with ``null`` added to its type, so the
+    editor does not show the title twice ("Purposes || Purposes"). A model reference stays."""
+    options = spec.get("anyOf", [])
+    if len(options) != 2 or options[1] != {"type": "null"} or "$ref" in options[0]:
+        return
+    inner = spec.pop("anyOf")[0]
+    kinds = inner.pop("type")
+    spec.update(inner, type=[*(kinds if isinstance(kinds, list) else [kinds]), "null"])
+    if "enum" in spec:
+        spec["enum"] = [*spec["enum"], None]
 
 
 def _enum_items(spec: dict[str, Any], values: list[str]) -> None:

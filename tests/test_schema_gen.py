@@ -79,6 +79,19 @@ def test_vocabularies_are_enums_where_the_models_say_str():
     assert title["title_da"] == "Titel" and "Behandlingsaktivitetens navn." in title["description"]
 
 
+def test_hovering_a_key_shows_the_fields_own_text():
+    """yaml-language-server (measured with 2.0) shows a referenced model's title and description
+    instead of the field's, and repeats the title once per anyOf branch: so models carry neither
+    (the docstring stays as $comment) and `X | None` is one schema with null in its type."""
+    for name in NAMES:
+        schema = json.loads((REPO / "schema" / name).read_text(encoding="utf-8"))
+        for model in schema.get("$defs", {}).values():
+            assert "title" not in model and "description" not in model and "$comment" in model
+            for key, field in model.get("properties", {}).items():
+                assert "anyOf" not in field or "$ref" in field["anyOf"][0], key
+                assert field["title"] and field["title_da"], key
+
+
 def test_a_registers_own_categories_reach_its_schema(tmp_path: Path):
     """A register that extends schema/data-categories.yaml gets its categories completed."""
     own = tmp_path / "schema"
@@ -130,6 +143,12 @@ AGREEMENT = [
     ("bad country code", "country: MK", "country: mk", False),
     ("bad cvr", "owner: Kundeservice", "owner: K\ncontroller:\n  name: X\n  cvr: 1234", False),
     ("bad e-mail", "owner: Kundeservice", "owner: K\ndpo:\n  name: X\n  email: 12", False),
+    (
+        "bad e-mail in a list",
+        "owner: Kundeservice",
+        "owner: K\ndpo:\n  name: X\n  email: [a@b.dk, nope]",
+        False,
+    ),
 ]
 
 
