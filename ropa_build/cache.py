@@ -52,15 +52,16 @@ class Cache:
             digest.update(data)
         return digest.hexdigest()
 
-    def get(self, kind: str, key: str) -> Any:
-        """The value stored under ``key``, or None if there is none (or it cannot be read)."""
+    def get(self, kind: str, key: str, expect: type = object) -> Any:
+        """The ``expect`` stored under ``key``, or None if there is none or it cannot be read."""
         if self.folder is None:
             return None
         try:
             with open(self._path(kind, key), "rb") as handle:
-                return pickle.load(handle)
+                found = pickle.load(handle)
         except Exception:  # missing, truncated, from an incompatible pickle: recompute
             return None
+        return found if isinstance(found, expect) else None
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store ``value``; a cache that cannot be written (read-only checkout) is skipped."""
@@ -90,7 +91,7 @@ class Cache:
 
         def cached(path: Path, display: str) -> T:
             key = self.key("yaml", display, path.read_bytes())
-            found = self.get("yaml", key)
+            found = self.get("yaml", key, tuple)
             if found is None:
                 found = read(path, display)
                 self.put("yaml", key, found)

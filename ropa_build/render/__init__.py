@@ -92,7 +92,7 @@ class _PerActivity:
         activity = self.register.activities[index]
         record = self.register.root / activity.source.path
         key = self.cache.key(self.context, activity.id, record.read_bytes(), str(bool(self.docx)))
-        found = self.cache.get("activity", key)
+        found = self.cache.get("activity", key, tuple)
         if found is None:
             view = activity_view(self.register, activity, self.labels)
             found = view, self.docx.table(view, self.labels) if self.docx else None
@@ -100,8 +100,8 @@ class _PerActivity:
         if self.docx:
             created = self.created or _day(activity.record.updated)
             dated = self.cache.key(key, created.isoformat())
-            document = self.cache.get("docx", dated)
-            if not isinstance(document, bytes):
+            document = self.cache.get("docx", dated, bytes)
+            if document is None:
                 document = self.docx.activity(found[0], found[1], self.labels, created)
                 self.cache.put("docx", dated, document)
             self.staging.put(f"activities/{activity.id}.docx", document)

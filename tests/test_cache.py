@@ -1,0 +1,123 @@
+"""The build cache: a rebuild reuses work only where nothing it depends on changed.
+
+A stale cache would be worse than none — a register showing last week's catalogue — so these
+tests change each kind of input and look for the change in the output, and break the cache to
+see that a build does not notice.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ropa_build.cache import Cache
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def cached_ropa(tmp_path: Path):
+    """``ropa`` in a process, with a cache in tmp_path/cache (and without one if asked)."""
+
+    def run(*args: str, cache: bool = True) -> subprocess.CompletedProcess:
+        env = {**os.environ, "ROPA_CACHE_DIR": str(tmp_path / "cache") if cache else "off"}
+        done = subprocess.run(
+            [sys.executable, "-m", "ropa_build", *args, "--today", "2026-11-25"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        print(done.stderr)
+        return done
+
+    return run
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def document_text(package: Path) -> str:
+    with zipfile.ZipFile(package) as docx:
+        return docx.read("word/document.xml").decode()
+
+
+def test_cached_findings_point_at_the_same_lines(register, cached_ropa) -> None:
+    reg = register()
+    reg.patch("records/support.yaml", "reviewed: 2026-10-01", "reviewed: 2020-01-01")
+    fresh = cached_ropa("check", "--root", str(reg.root), cache=False)
+    first = cached_ropa("check", "--root", str(reg.root))
+    second = cached_ropa("check", "--root", str(reg.root))  # every record from the cache
+    assert "records/support.yaml:" in fresh.stderr and "review-overdue" in fresh.stderr
+    assert fresh.stderr == first.stderr == second.stderr
+
+
+def test_each_kind_of_input_reaches_a_cached_rebuild(register, cached_ropa, tmp_path) -> None:
+    reg = register()
+    out = tmp_path / "out"
+    assert cached_ropa("build", "--root", str(reg.root), "--out", str(out)).returncode == 0
+    before = outputs(out)
+
+    reg.patch("records/support.yaml", "owner: Kundeservice", "owner: Kundeservice Nord")
+    assert cached_ropa("build", "--root", str(reg.root), "--out", str(out)).returncode == 0
+    changed = [n for n, data in outputs(out).items() if before.get(n) != data]
+    assert sorted(changed) == [
+        "activities/support.docx",
+        "register.docx",
+        "register.html",
+        "register.md",
+    ]
+
+    catalogue = (reg.root / "catalogue.yaml").read_text(encoding="utf-8")
+    reg.write("catalogue.yaml", catalogue.replace("name: Zendesk Suite", "name: Zendesk Pro"))
+    assert cached_ropa("build", "--root", str(reg.root), "--out", str(out)).returncode == 0
+    assert "Zendesk Pro" in document_text(out / "activities" / "support.docx")
+
+    labels = (REPO / "templates" / "labels" / "da.yaml").read_text(encoding="utf-8")
+    reg.write(
+        "templates/labels/da.yaml", labels.replace("security: Tekniske", "security: TEKNISKE")
+    )
+    assert cached_ropa("build", "--root", str(reg.root), "--out", str(out)).returncode == 0
+    assert "TEKNISKE" in document_text(out / "activities" / "support.docx")
+
+
+def test_a_broken_cache_is_ignored(register, cached_ropa, tmp_path) -> None:
+    reg = register()
+    assert (
+        cached_ropa("build", "--root", str(reg.root), "--out", str(tmp_path / "a")).returncode == 0
+    )
+    entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    assert entries
+    for i, entry in enumerate(entries):  # truncated, garbage, a valid pickle of the wrong thing
+        entry.write_bytes([b"", b"\x80\x05garbage", pickle.dumps(1)][i % 3])
+    assert (
+        cached_ropa("build", "--root", str(reg.root), "--out", str(tmp_path / "b")).returncode == 0
+    )
+    assert outputs(tmp_path / "a") == outputs(tmp_path / "b")
+
+
+def test_keys_cover_the_code_and_every_part(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    assert cache.key("ab", "c") != cache.key("a", "bc")
+    assert cache.key("a") == Cache(tmp_path / "elsewhere").key("a")
+    cache.put("kind", cache.key("a"), {"value": 1})
+    assert cache.get("kind", cache.key("a")) == {"value": 1}
+    assert cache.get("kind", cache.key("b")) is None
+    assert Cache(None).get("kind", cache.key("a")) is None
+
+
+def test_unwritable_cache_is_skipped(register, cached_ropa, tmp_path) -> None:
+    reg = register()
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder would be")
+    done = cached_ropa("build", "--root", str(reg.root), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0
+    assert "Traceback" not in done.stderr
