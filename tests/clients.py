@@ -40,6 +40,7 @@ from markdown_it import MarkdownIt
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = REPO_ROOT / ".ci" / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+YAML_LS = NODE_MODULES / "yaml-language-server" / "bin" / "yaml-language-server"
 BROWSER_AUDIT_SCRIPT = Path(__file__).resolve().with_name("browser_audit.mjs")
 CHROMIUM = Path(os.environ.get("ROPA_CHROMIUM", "/usr/bin/chromium"))
 
@@ -75,6 +76,8 @@ def _client_missing(name: str) -> list[str]:
         "poppler": lambda: _missing_programs("pdftotext", "pdfinfo", "pdftoppm"),
         # The W3C Nu HTML checker is a Java program shipped in the vnu-jar npm package.
         "vnu": lambda: _missing_programs("java") + _missing_files(VNU_JAR),
+        # The language server of VS Code's YAML extension: completion and checks from schema/.
+        "yaml-language-server": lambda: _missing_programs("node") + _missing_files(YAML_LS),
         # Real Chromium driven by playwright-core, with axe-core injected.
         "browser": lambda: (
             _missing_programs("node")
