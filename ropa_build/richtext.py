@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
@@ -155,9 +156,26 @@ def _close(opened: str, href: str, children: tuple[Inline, ...]) -> tuple[Inline
         return (Strong(children),)
     if opened == "em_open":
         return (Emph(children),)
-    if href.lower().startswith(SAFE_SCHEMES):
+    if linkable(href):
         return (Link(href, children),)
     return children  # a link to anything else (ftp:, file:, ...) keeps its text, not its target
+
+
+def linkable(href: str) -> bool:
+    """Whether ``href`` may be a clickable link: ``mailto:``, or http(s) that a browser can open.
+
+    A safe scheme is not enough: ``https://javascript:alert(1)`` has one, but its "port" is not
+    a number, so no browser opens it and the HTML checker rejects the page.
+    """
+    if not href.lower().startswith(SAFE_SCHEMES) or any(c.isspace() for c in href):
+        return False
+    if href.lower().startswith("mailto:"):
+        return True
+    try:
+        parts = urlsplit(href)
+        return bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a port that is not a number, a malformed IPv6 address
+        return False
 
 
 def _merge(nodes: list[Inline]) -> tuple[Inline, ...]:

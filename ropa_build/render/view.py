@@ -15,7 +15,18 @@ from dataclasses import dataclass
 from babel.dates import format_date
 
 from ropa_build.models import Contact, Record
-from ropa_build.richtext import Block, Break, Inline, Link, Para, Strong, Text, lines, parse
+from ropa_build.richtext import (
+    Block,
+    Break,
+    Inline,
+    Link,
+    Para,
+    Strong,
+    Text,
+    lines,
+    linkable,
+    parse,
+)
 from ropa_build.validate import Activity, Register
 from ropa_build.vocabulary import country_name
 
@@ -310,15 +321,18 @@ def _contact(contact: Contact) -> Para:
     if contact.cvr:
         nodes += [Break(), Text(f"CVR: {contact.cvr}")]
     if contact.web:
-        href = contact.web if "://" in contact.web else f"https://{contact.web}"
-        link = (
-            Link(href, (Text(contact.web),))
-            if href.startswith(("http://", "https://"))
-            else (Text(contact.web))
-        )
-        nodes += [Break(), link]
+        nodes += [Break(), _web(contact.web)]
     if contact.phone:
         nodes += [Break(), Text(contact.phone)]
     for email in contact.email:
         nodes += [Break(), Link(f"mailto:{email}", (Text(email),))]
     return Para(tuple(nodes))
+
+
+def _web(web: str) -> Inline:
+    """A website as a link ("example.com" to https://example.com) when a browser can open it.
+
+    "javascript:alert(1)" has no "://", so it would become https://javascript:alert(1): text.
+    """
+    href = web if "://" in web else f"https://{web}"
+    return Link(href, (Text(web),)) if linkable(href) else Text(web)
