@@ -9,6 +9,8 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from ropa_build.errors import Problem, UserError
 from ropa_build.source import read_yaml
 
@@ -43,13 +45,23 @@ def find(root: Path, kind: str, name: str) -> Path:
     )
 
 
-def load_data(root: Path, kind: str, name: str) -> dict:
+def load_data(root: Path, kind: str, name: str, shape: type[BaseModel] | None = None) -> dict:
     """A YAML data file (labels, vocabularies), read with the records' own dialect and checks.
 
     The same reader matters: under YAML 1.1 the adequacy list's ``NO`` (Norway) would be false.
+    A register's own copy is the user's to edit, so with ``shape`` its mistakes are reported at
+    their line like a record's, instead of failing later with a traceback.
     """
     path = find(root, kind, name)
-    source, problems = read_yaml(path, str(path))
+    resolved, base = path.resolve(), root.resolve()
+    inside = resolved.is_relative_to(base)
+    source, problems = read_yaml(
+        path, resolved.relative_to(base).as_posix() if inside else str(path)
+    )
+    if shape is not None and not problems:
+        from ropa_build.validate import check_shape  # validate needs the vocabulary: import late
+
+        problems = check_shape(shape, source)
     if problems:
         raise UserError(problems)
     return source.data

@@ -72,6 +72,13 @@ def validate(sources: Sources, vocabulary: Vocabulary) -> Register:
     )
 
 
+def check_shape(model: type[BaseModel], source: Source) -> list[Problem]:
+    """The problems of ``source`` against ``model`` (used for the vocabularies in schema/)."""
+    problems: list[Problem] = []
+    _model(model, source, problems)
+    return problems
+
+
 def _model(model: type[BaseModel], source: Source, problems: list[Problem]) -> Any:
     if not isinstance(source.data, dict):
         return None  # the reader has reported why

@@ -64,6 +64,8 @@ BROKEN = {
     ),
     "lint errors": _patch("records/support.yaml", "      mechanism: scc\n", ""),
     "bad file name": _write("records/my record.yaml", "title: x\n"),
+    "own adequacy list malformed": _write("schema/adequacy.yaml", "eea: DK\nadequate: [US]\n"),
+    "own data categories malformed": _write("schema/data-categories.yaml", "identification: 3\n"),
     "date that is no date": _patch(KUNDER, "updated: 2026-06-01", "updated: 2026-02-30"),
 }
 

@@ -167,3 +167,63 @@ def test_all_files_reported_in_one_run(register):
         ("records/broken.yaml", "duplicate-key"),
         ("records/broken.yaml", "missing-key"),
     }
+
+
+# --- a register's own vocabularies (schema/) ------------------------------------------------
+
+BUILT_IN = DATA.parents[1] / "schema"
+ADEQUACY = """\
+as_of: 2025-06-01
+eea: [AT, BE, BG, HR, CY, CZ, DK, EE, FI, FR, DE, GR, HU, IE, IT, LV, LT, LU, MT, NL, PL, PT, RO,
+      SK, SI, ES, SE, IS, LI, NO]
+adequate:
+  CH: {}
+  US: {condition: dpf}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (ADEQUACY, []),
+        (ADEQUACY + "  uk: {}\n", [(7, 3, "bad-country")]),
+        (ADEQUACY.replace("{condition:", "{conditon:"), [(6, 8, "unknown-key")]),
+        (
+            ADEQUACY.replace("eea: [AT,", "eea: AT\nx: [AT,"),
+            [(2, 6, "wrong-type"), (3, 1, "unknown-key")],
+        ),
+        (ADEQUACY.replace("as_of: 2025-06-01\n", ""), [(1, 1, "missing-key")]),
+    ],
+    ids=["valid", "country", "key", "type", "missing"],
+)
+def test_a_registers_adequacy_list_is_checked_at_its_lines(register, text, expected):
+    """The adequacy list is the user's to update when the law changes: a slip there must be a
+    problem at its line, not a traceback in the linter."""
+    reg = register(DATA / "clean")
+    reg.write("schema/adequacy.yaml", text)
+    if not expected:
+        assert read_register(reg.root).vocabulary.adequate == {"CH": {}, "US": {"condition": "dpf"}}
+        return
+    found = problems_of(reg.root)
+    assert [(p.path, p.line, p.column, p.code) for p in found] == [
+        ("schema/adequacy.yaml", *where) for where in expected
+    ], "\n".join(map(str, found))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("data-categories.yaml", "identification: {kind: general, listed: sometimes}\n", (1, 41)),
+        ("data-categories.yaml", "identification: general\n", (1, 17)),
+        ("transfer-mechanisms.yaml", 'scc: {article: "46", needs_documentation: ja}\n', (1, 43)),
+    ],
+)
+def test_a_registers_own_vocabularies_are_checked(register, name, text, where):
+    reg = register(DATA / "clean")
+    reg.write(f"schema/{name}", (BUILT_IN / name).read_text(encoding="utf-8") + "\n")
+    body = (reg.root / "schema" / name).read_text(encoding="utf-8")
+    first_key = text.split(":")[0]
+    kept = [line for line in body.splitlines() if not line.startswith(first_key + ":")]
+    reg.write(f"schema/{name}", text + "\n".join(kept) + "\n")
+    found = problems_of(reg.root)
+    assert [(p.path, p.line, p.column) for p in found] == [(f"schema/{name}", *where)]
