@@ -141,7 +141,7 @@ def test_bad_file_name(register):
 def test_symlink_outside_the_register(register, tmp_path):
     reg = register(DATA / "clean")
     outside = tmp_path / "elsewhere.yaml"
-    outside.write_bytes((reg.root / "records" / "kunder.yaml").read_bytes())
+    outside.write_text("title: a\ntitle: b\n")  # read, it would give duplicate-key
     (reg.root / "records" / "linked.yaml").symlink_to(outside)
     (reg.root / "records" / "secrets.yaml").symlink_to("/etc/passwd")
     (reg.root / "records" / "alias.yml").symlink_to(reg.root / "records" / "support.yaml")
@@ -150,7 +150,6 @@ def test_symlink_outside_the_register(register, tmp_path):
         ("records/linked.yaml", "outside-register"),
         ("records/secrets.yaml", "outside-register"),
     ]
-    assert all("root:" not in p.message for p in found)  # /etc/passwd is never read
 
 
 def test_all_files_reported_in_one_run(register):
