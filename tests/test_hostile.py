@@ -244,6 +244,7 @@ class Run:
     pdfs: dict[Path, PdfText] = field(default_factory=dict)
     dom: dict = field(default_factory=dict)
     vnu: list[str] = field(default_factory=list)
+    audit: list[str] = field(default_factory=list)
 
     @property
     def skipped(self) -> set[str]:
@@ -325,36 +326,65 @@ def hostile_runs(
 def client_runs(
     hostile_runs: dict[str, Run], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Run]:
-    """The cases that built, with each DOCX printed, each page probed and validated (batched)."""
+    """The cases that built, opened in every client: one soffice run prints every DOCX, one
+    Chromium probes every page, one Java run validates them; the axe audits (one Chromium
+    each) run alongside. Clients wait on each other's I/O, so overlapping them saves time."""
     for name in ("libreoffice", "poppler", "vnu", "browser"):
         require_client(name)
     built = {
         name: run for name, run in hostile_runs.items() if run.spec.get("builds") and run.code == 0
     }
     work = tmp_path_factory.mktemp("hostile-clients")
-    folders = {name: OutputFolder.find(run.out) for name, run in built.items()}
+    pages = {name: OutputFolder.find(run.out).register_html for name, run in built.items()}
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        printed = pool.submit(_print_all, built, work)
+        probed = pool.submit(_dom_probe, list(pages.values()))
+        validated = pool.submit(_vnu_batch, list(pages.values()))
+        audits = {
+            name: pool.submit(_audit, pages[name], work / name)
+            for name, run in built.items()
+            if "audit" not in run.skipped
+        }
+        for name, dom in zip(built, probed.result(), strict=True):
+            built[name].dom = dom
+        for name, run in built.items():
+            run.vnu = validated.result().get(pages[name].resolve(), [])
+            run.audit = audits[name].result() if name in audits else []
+        printed.result()
+    return built
+
+
+def _print_all(built: dict[str, Run], work: Path) -> None:
+    """Every DOCX of every case printed by LibreOffice in one soffice run."""
     docx = [
-        (name, path)
-        for name, folder in folders.items()
-        if "print" not in built[name].skipped
-        for path in folder.all_docx
+        (run, path)
+        for run in built.values()
+        if "print" not in run.skipped
+        for path in OutputFolder.find(run.out).all_docx
     ]
-    # soffice names each PDF after its input's stem: give every file its own stem, so that
-    # one soffice run prints them all.
+    # soffice names each PDF after its input's stem: give every file its own stem.
     staged = []
     for index, (_, path) in enumerate(docx):
         target = work / "docx" / f"{index:03d}-{path.stem}.docx"
         target.parent.mkdir(parents=True, exist_ok=True)
         staged.append(shutil.copyfile(path, target))
-    for (name, path), pdf in zip(docx, docx_to_pdf_text(staged, work / "pdf"), strict=True):
-        built[name].pdfs[path] = pdf
-    pages = [folders[name].register_html for name in built]
-    for name, dom in zip(built, _dom_probe(pages), strict=True):
-        built[name].dom = dom
-    errors = _vnu_batch(pages)
-    for name in built:
-        built[name].vnu = errors.get(folders[name].register_html.resolve(), [])
-    return built
+    for (run, path), pdf in zip(docx, docx_to_pdf_text(staged, work / "pdf"), strict=True):
+        run.pdfs[path] = pdf
+
+
+def _audit(page: Path, work: Path) -> list[str]:
+    """What clients.browser_audit finds on a page (axe, requests, console, phone width)."""
+    try:
+        audit = browser_audit(page, work / "register-html.png")
+    except ClientError as error:
+        return [f"the browser audit could not run: {error}"]
+    problems = [f"axe: {v}" for v in format_axe_violations(audit["violations"])]
+    problems += [f"requested {r['url']}" for r in audit["requests"]]
+    problems += [f"console error: {e}" for e in audit["console_errors"]]
+    phone = audit["phone"]
+    if phone["scrollWidth"] > phone["width"]:
+        problems.append(f"scrolls sideways on a phone: {phone['overflowing']}")
+    return problems
 
 
 def _dom_probe(pages: list[Path]) -> list[dict]:
@@ -519,23 +549,14 @@ def _docx_problems(run: Run, folder: OutputFolder) -> list[str]:
     return problems
 
 
-def _html_problems(run: Run, folder: OutputFolder, tmp_path: Path) -> list[str]:
+def _html_problems(run: Run) -> list[str]:
     dom = run.dom
     problems = [f"register.html: live element {e}" for e in dom["active"]]
     problems += [f"register.html: event handler {h}" for h in dom["handlers"]]
     problems += [f"register.html: dangerous URL {u}" for u in dom["dangerousUrls"]]
     problems += [f"register.html: a dialog opened: {d}" for d in dom["dialogs"]]
     problems += [f"register.html (vnu): {e}" for e in run.vnu]
-    if "audit" in run.skipped:
-        return problems
-    audit = browser_audit(folder.register_html, tmp_path / "register-html.png")
-    problems += [f"register.html (axe): {v}" for v in format_axe_violations(audit["violations"])]
-    problems += [f"register.html requested {r['url']}" for r in audit["requests"]]
-    problems += [f"register.html console error: {e}" for e in audit["console_errors"]]
-    phone = audit["phone"]
-    if phone["scrollWidth"] > phone["width"]:
-        problems.append(f"register.html scrolls sideways on a phone: {phone['overflowing']}")
-    return problems
+    return problems + [f"register.html (browser audit): {p}" for p in run.audit]
 
 
 def _markdown_problems(folder: OutputFolder) -> list[str]:
@@ -547,12 +568,12 @@ def _markdown_problems(folder: OutputFolder) -> list[str]:
     return problems
 
 
-def _client_problems(run: Run, tmp_path: Path) -> list[str]:
+def _client_problems(run: Run) -> list[str]:
     folder = OutputFolder.find(run.out)
     return (
         _text_problems(run, folder)
         + _docx_problems(run, folder)
-        + _html_problems(run, folder, tmp_path)
+        + _html_problems(run)
         + _markdown_problems(folder)
     )
 
@@ -563,7 +584,7 @@ def _client_problems(run: Run, tmp_path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_hostile_case(name: str, hostile_runs: dict[str, Run], request, tmp_path: Path):
+def test_hostile_case(name: str, hostile_runs: dict[str, Run], request: pytest.FixtureRequest):
     run = hostile_runs[name]
     assert "Traceback" not in run.stderr, f"{name}: a traceback\n{run.report()}"
     if "error" in run.spec:
@@ -571,7 +592,7 @@ def test_hostile_case(name: str, hostile_runs: dict[str, Run], request, tmp_path
         return
     assert run.code == 0, f"{name} should build:\n{run.report()}"
     checked = request.getfixturevalue("client_runs")[name]
-    problems = _client_problems(checked, tmp_path)
+    problems = _client_problems(checked)
     assert not problems, f"{name}: {len(problems)} problem(s):\n" + "\n".join(
         f"  - {p}" for p in problems
     )
