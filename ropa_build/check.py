@@ -12,7 +12,8 @@ Legal assumptions, written down:
 * Remote access from a third country is a transfer (EDPB Guidelines 05/2021); a catalogue entry
   that processes data in a third country therefore needs a transfer in every record that uses it.
 * An adequacy decision for the US covers only recipients certified under the EU–US Data
-  Privacy Framework; for Canada only organisations under PIPEDA (a warning: we cannot tell).
+  Privacy Framework (the catalogue says which are); for Canada only organisations under PIPEDA
+  (a warning, adequacy-partial: the register cannot tell).
 * A retention "indefinitely" is not unlawful in itself (archives, Art. 89) but needs a reason:
   a warning that can be accepted per record.
 """
@@ -345,6 +346,24 @@ def _adequacy_not_valid(register: Register, today: dt.date) -> Iterator[Problem]
             )
 
 
+@rule("adequacy-partial", "warning", "Art. 45")
+def _adequacy_partial(register: Register, today: dt.date) -> Iterator[Problem]:
+    """Some adequacy decisions cover only part of a country's recipients — Canada's only
+    commercial organisations subject to PIPEDA (the ``condition`` in ``schema/adequacy.yaml``).
+    The register cannot tell whether the recipient is covered: confirm it, then accept the
+    warning in the record with the reason."""
+    for activity, i, transfer in _transfers(register):
+        condition = register.vocabulary.adequate.get(transfer.country, {}).get("condition")
+        if transfer.mechanism == "adequacy" and condition and condition != "dpf":
+            yield activity.source.problem(
+                ("transfers", "items", i, "mechanism"),
+                "",
+                f"the adequacy decision for {transfer.country} covers only {condition}",
+                "confirm the recipient is covered and accept the warning with the reason, or "
+                "use scc",
+            )
+
+
 @rule("transfer-undocumented", "error", "Art. 30(1)(e); Art. 49(1)")
 def _transfer_undocumented(register: Register, today: dt.date) -> Iterator[Problem]:
     """For transfers on appropriate safeguards (SCCs, BCRs, codes, certification) or a
@@ -492,7 +511,34 @@ def _unused_catalogue_entry(register: Register, today: dt.date) -> Iterator[Prob
             )
 
 
+@rule("todo-left", "warning", "Art. 30 (a register, not a draft)")
+def _todo_left(register: Register, today: dt.date) -> Iterator[Problem]:
+    """``ropa new`` fills every field with a ``TODO:`` placeholder. One left in a record would
+    reach the DPO's Word document as if it were the register's content."""
+    for activity in register.activities:
+        for loc, text in _texts(activity.source.data, ()):
+            if "TODO" in text:
+                yield activity.source.problem(
+                    loc,
+                    "",
+                    "a TODO placeholder is left in the record",
+                    "write the real content, or remove the field",
+                )
+
+
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _texts(data: object, loc: tuple) -> Iterator[tuple[tuple, str]]:
+    """Every string in raw record data, with its location."""
+    if isinstance(data, str):
+        yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _texts(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _texts(value, (*loc, index))
 
 
 def _groups(activity: Activity):

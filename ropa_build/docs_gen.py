@@ -105,6 +105,15 @@ EXAMPLES: dict[str, Example] = {
         "      mechanism: scc\n"
         "      documentation: Standardkontraktbestemmelser (2021/914), bilag 3 til aftalen.\n",
     ),
+    "adequacy-partial": Example(
+        _RECORD,
+        "transfers:\n  items:\n    - country: CA\n      recipient: Canadisk leverandør\n"
+        "      mechanism: adequacy\n",
+        "transfers:\n  items:\n    - country: CA\n      recipient: Canadisk leverandør\n"
+        "      mechanism: adequacy\n"
+        "accepted:\n  - rule: adequacy-partial\n"
+        "    reason: Leverandøren er et kommercielt selskab omfattet af PIPEDA (bekræftet 2026).\n",
+    ),
     "transfer-undocumented": Example(
         _RECORD,
         "transfers:\n  items:\n    - country: MK\n      recipient: Support i Nordmakedonien\n"
@@ -153,6 +162,11 @@ EXAMPLES: dict[str, Example] = {
         _RECORD,
         "reviewed: 2024-01-15   # judged on 2026-11-25, with a 12-month interval\n",
         "reviewed: 2026-11-20\n",
+    ),
+    "todo-left": Example(
+        _RECORD,
+        "security: 'TODO: beskriv sikkerhedsforanstaltningerne'\n",
+        "security: Adgangsstyring med to-faktor-login; kryptering under transport og i hvile.\n",
     ),
     "unused-catalogue-entry": Example(
         "catalogue.yaml",

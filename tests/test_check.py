@@ -222,6 +222,24 @@ CASES = [
         [(SUPPORT, "reviewed: 2026-06-01", "reviewed: 2025-11-25")],  # due today
     ),
     Case(
+        "adequacy-partial",
+        [
+            (SUPPORT, "      mechanism: scc\n", "      mechanism: adequacy\n"),
+            (SUPPORT, "country: MK", "country: CA"),
+        ],
+        [(SUPPORT, 23, 18)],
+        [
+            (SUPPORT, "      mechanism: scc\n", "      mechanism: adequacy\n"),
+            (SUPPORT, "country: MK", "country: CH"),
+        ],
+    ),
+    Case(
+        "todo-left",
+        [(SUPPORT, "security: Maskerede data", "security: TODO Maskerede data")],
+        [(SUPPORT, 25, 11)],
+        [(SUPPORT, "security: Maskerede data", "security: Todo-liste over maskerede data")],
+    ),
+    Case(
         "unused-catalogue-entry",
         [("catalogue.yaml", "  skat:\n", "  e-conomic:\n    name: E-conomic\n  skat:\n")],
         [("catalogue.yaml", 15, 3)],

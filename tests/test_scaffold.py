@@ -19,8 +19,9 @@ from ropa_build.source import read_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 25)
-# What an untouched new record may still draw: nothing uses the catalogue's entries yet.
-EXPECTED_WARNINGS = {"unused-catalogue-entry"}
+# What an untouched new record may still draw: nothing uses the catalogue's entries yet, and
+# its TODO placeholders are flagged until someone fills them in (todo-left).
+EXPECTED_WARNINGS = {"unused-catalogue-entry", "todo-left"}
 
 
 @pytest.mark.parametrize("role", ["controller", "processor"])
@@ -30,6 +31,7 @@ def test_a_new_record_validates_and_lints_clean(register, role: str):
     assert path == reg.root / "records" / "loen-og-pension.yaml"
     problems = lint(reg.root, Options(today=TODAY))
     assert [p for p in problems if p.code not in EXPECTED_WARNINGS] == []
+    assert any(p.code == "todo-left" and p.path.endswith("loen-og-pension.yaml") for p in problems)
     activity = next(a for a in read_register(reg.root).activities if a.id == "loen-og-pension")
     assert (activity.record.title, activity.record.role) == ("Løn og pension", role)
     assert activity.record.updated == activity.record.reviewed == TODAY
