@@ -41,5 +41,8 @@ format: $(STAMP) ## ruff: fix formatting
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+bench: $(STAMP) ## time builds of 100, 1,000 and 10,000 activities (output/bench.json)
+	$(BIN)/python scripts/bench.py
+
 clean: ## remove build products and caches (not .venv)
 	rm -rf output .pytest_cache .ropa-cache

@@ -23,10 +23,13 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
+
+from ropa_build.errors import Problem
+from ropa_build.source import Source
 
 ENV = "ROPA_CACHE_DIR"
-T = TypeVar("T")
+Reader = Callable[[Path, str], "tuple[Source, list[Problem]]"]
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -82,19 +85,21 @@ class Cache:
                     os.unlink(temporary)
                 raise
 
-    def reader(self, read: Callable[[Path, str], T]) -> Callable[[Path, str], T]:
-        """``read`` (a YAML file → data, positions, problems), remembered by the file's bytes.
+    def reader(self, read: Reader) -> Reader:
+        """``read`` (a YAML file → source and problems), remembered by the file's bytes.
 
-        Positions come back with the data, so lint findings on a cached record point at the
-        same lines as on a freshly read one.
+        A cached source is told where its file is now, so that positions found later (they
+        are read again from the file when a finding needs one) come from the same bytes.
         """
 
-        def cached(path: Path, display: str) -> T:
+        def cached(path: Path, display: str) -> tuple[Source, list[Problem]]:
             key = self.key("yaml", display, path.read_bytes())
             found = self.get("yaml", key, tuple)
             if found is None:
                 found = read(path, display)
                 self.put("yaml", key, found)
+            elif found[0].file is not None:
+                found[0].file = path
             return found
 
         return cached

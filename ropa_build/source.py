@@ -19,7 +19,7 @@ Anchors, aliases, merge keys and any tag outside the standard set are refused.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +51,33 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @dataclass
 class Source:
-    """A file's data, with 1-based (line, column) of each value (``values``) and key (``keys``)."""
+    """A file's data, with 1-based (line, column) of each value (``values``) and key (``keys``).
+
+    Positions are found when first asked for, by reading ``file`` again: only a file with a
+    problem needs them, and keeping them for every node of ten thousand records took more
+    memory than everything else a build holds (and more time to read back from the cache).
+    """
 
     path: str
     data: Any = None
-    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    file: Path | None = None  # where the data was read from; None: no positions
+
+    @property
+    def values(self) -> dict[Loc, tuple[int, int]]:
+        return self._positions()[0]
+
+    @property
+    def keys(self) -> dict[Loc, tuple[int, int]]:
+        return self._positions()[1]
+
+    def _positions(self) -> tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
+        if "_found" not in self.__dict__:
+            self.__dict__["_found"] = _locate(self.file) if self.file else ({}, {})
+        return self.__dict__["_found"]
+
+    def __getstate__(self) -> dict:
+        """Pickle without the positions (the cache stores sources; they are found again)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_found"}
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Best position for ``loc``: the exact node, else the nearest enclosing one."""
@@ -134,8 +155,9 @@ def read_yaml(path: Path, display: str) -> tuple[Source, list[Problem]]:
     problems = _anchors(text, display)
     if problems:
         return source, problems
-    builder = _Builder(source)
+    builder = _Builder(display)
     source.data = builder.build(node, ())
+    source.file = path
     if not isinstance(source.data, dict):
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
         builder.problems.append(
@@ -266,22 +288,39 @@ def _anchors(text: str, display: str) -> list[Problem]:
     return problems
 
 
-class _Builder:
-    """Turns a node tree into data, recording positions and the problems it meets."""
+def _locate(path: Path) -> tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
+    """The positions of every value and key in ``path``; none if it no longer reads cleanly."""
+    try:
+        text, problem = _decode(path.read_bytes(), str(path))
+        node = None if problem or _anchors(text, "") else yaml.compose(text, Loader=_Loader)
+    except (OSError, yaml.YAMLError):
+        node = None
+    builder = _Builder(str(path), positions=True)
+    if node is not None:
+        builder.build(node, ())
+    return builder.values, builder.keys
 
-    def __init__(self, source: Source):
-        self.source = source
+
+class _Builder:
+    """Turns a node tree into data and the problems it meets, and positions if asked to."""
+
+    def __init__(self, display: str, *, positions: bool = False):
+        self.display = display
+        self.positions = positions
+        self.values: dict[Loc, tuple[int, int]] = {}
+        self.keys: dict[Loc, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self.too_deep = False
 
     def _problem(self, node: yaml.Node, code: str, message: str, hint: str) -> None:
         mark = node.start_mark
         self.problems.append(
-            Problem(self.source.path, mark.line + 1, mark.column + 1, code, message, hint)
+            Problem(self.display, mark.line + 1, mark.column + 1, code, message, hint)
         )
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
-        self.source.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if self.positions:
+            self.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if len(loc) > MAX_DEPTH:
             if not self.too_deep:  # once: its siblings at this depth would say the same
                 self.too_deep = True
@@ -308,6 +347,7 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        first: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
@@ -318,19 +358,19 @@ class _Builder:
                     "write the key as text, e.g. `title:`",
                 )
                 continue
-            if key in result:
-                first = self.source.keys[(*loc, key)]
+            if key in first:
                 self._problem(
                     key_node,
                     "duplicate-key",
-                    f"the key '{key}' appears twice (first at line {first[0]})",
+                    f"the key '{key}' appears twice "
+                    f"(first at line {first[key].start_mark.line + 1})",
                     "keep one of them; YAML would silently drop the first",
                 )
                 continue
-            self.source.keys[(*loc, key)] = (
-                key_node.start_mark.line + 1,
-                key_node.start_mark.column + 1,
-            )
+            first[key] = key_node
+            if self.positions:
+                mark = key_node.start_mark
+                self.keys[(*loc, key)] = (mark.line + 1, mark.column + 1)
             result[key] = self.build(value_node, (*loc, key))
         return result
 

@@ -26,13 +26,15 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
+
+from ropa_build.write import MARKER
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-25"
@@ -41,12 +43,52 @@ SEED = 30
 # --- generating a register -------------------------------------------------------------------
 
 WORDS = (
-    "behandling oplysninger kunde medarbejder aftale system adgang data sletning formål "
-    "leverandør kontrakt log sikkerhed rettighed henvendelse platform konto faktura løn "
-    "rekruttering ansøgning samtykke markedsføring nyhedsbrev statistik analyse opbevaring "
-    "kryptering backup adgangskontrol revision dokumentation politik proces afdeling "
-    "ledelse registrering indberetning myndighed bank pension forsikring support sag"
-).split()
+    "behandling",
+    "oplysninger",
+    "kunde",
+    "medarbejder",
+    "aftale",
+    "system",
+    "adgang",
+    "data",
+    "sletning",
+    "formål",
+    "leverandør",
+    "kontrakt",
+    "log",
+    "sikkerhed",
+    "rettighed",
+    "henvendelse",
+    "platform",
+    "konto",
+    "faktura",
+    "løn",
+    "rekruttering",
+    "ansøgning",
+    "samtykke",
+    "markedsføring",
+    "nyhedsbrev",
+    "statistik",
+    "analyse",
+    "opbevaring",
+    "kryptering",
+    "backup",
+    "adgangskontrol",
+    "revision",
+    "dokumentation",
+    "politik",
+    "proces",
+    "afdeling",
+    "ledelse",
+    "registrering",
+    "indberetning",
+    "myndighed",
+    "bank",
+    "pension",
+    "forsikring",
+    "support",
+    "sag",
+)
 GROUPS = (
     ("kunder", "kunder"),
     ("medarbejdere", "medarbejdere"),
@@ -174,7 +216,11 @@ def _record(rng: random.Random, i: int, systems: list) -> str:
         ]
     out += ["recipients:", f"  description: {_sentence(rng)}"]
     used = rng.sample(systems, rng.randint(2, 8))
-    for part, chunk in (("internal", used[0::3]), ("processors", used[1::3]), ("others", used[2::3])):
+    for part, chunk in (
+        ("internal", used[0::3]),
+        ("processors", used[1::3]),
+        ("others", used[2::3]),
+    ):
         if chunk:
             out.append(f"  {part}:")
         for key, _, _ in chunk:
@@ -229,7 +275,9 @@ def _block(rng: random.Random, indent: int, *, lists: bool = True, width: int = 
             lines.append("")
         sentences = [_sentence(rng) for _ in range(rng.randint(1, 5))]
         if rng.random() < 0.3:
-            sentences.append(f"Se [politikken](https://intra.example.dk/politik/{rng.randint(1, 99)}).")
+            sentences.append(
+                f"Se [politikken](https://intra.example.dk/politik/{rng.randint(1, 99)})."
+            )
         if rng.random() < 0.3:
             sentences[0] = f"**{sentences[0]}**"
         lines.append(pad + " ".join(sentences))
@@ -252,8 +300,8 @@ for path in [root / "organisation.yaml", root / "catalogue.yaml",
 """
 
 
-def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Run ``command`` in a fresh process; its wall time (s) and peak RSS (MB).
+def measure(command: list[str], env: dict[str, str] | None = None) -> Measured:
+    """Run ``command`` in a fresh process and measure it.
 
     The command runs under a small Python parent that reports the largest resident set of its
     descendants (getrusage RUSAGE_CHILDREN), so each measurement sees only its own memory.
@@ -263,8 +311,8 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[floa
         "start = time.perf_counter()\n"
         "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
         "elapsed = time.perf_counter() - start\n"
-        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "print(elapsed, rss, code)\n"
+        "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(elapsed, use.ru_maxrss, use.ru_utime + use.ru_stime, code)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe, *command],
@@ -273,10 +321,18 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[floa
         text=True,
         check=True,
     )
-    elapsed, rss, code = result.stdout.split()
+    elapsed, rss, cpu, code = result.stdout.split()
     if code != "0":
         raise SystemExit(f"{' '.join(command)} failed (exit {code}):\n{result.stderr}")
-    return float(elapsed), int(rss) / 1024  # ru_maxrss is in KiB on Linux
+    return Measured(float(elapsed), int(rss) / 1024, float(cpu))  # ru_maxrss is in KiB
+
+
+class Measured(NamedTuple):
+    """Wall time (s), peak resident memory of the largest process (MB), CPU time of all (s)."""
+
+    seconds: float
+    rss_mb: float
+    cpu_s: float
 
 
 def ropa(*args: str) -> list[str]:
@@ -293,30 +349,38 @@ def bench_size(work: Path, count: int) -> dict:
         shutil.rmtree(path, ignore_errors=True)
     env = {"ROPA_CACHE_DIR": str(cache)}
     build = ropa("build", "--root", str(root), "--out", str(out), "--today", TODAY)
-    cold, cold_rss = measure(build, env)
+    cold = measure(build, env)
     shutil.rmtree(cache, ignore_errors=True)
-    check, check_rss = measure(ropa("check", "--root", str(root), "--today", TODAY), env)
+    check = measure(ropa("check", "--root", str(root), "--today", TODAY), env)
     shutil.rmtree(cache, ignore_errors=True)
     measure(build, env)  # fill the cache
     changed = sorted((root / "records").glob("*.yaml"))[count // 2]
     original = changed.read_text(encoding="utf-8")
     changed.write_text(original.replace("owner: ", "owner: Ny ", 1), encoding="utf-8")
     try:
-        warm, warm_rss = measure(build, env)
+        warm = measure(build, env)
     finally:
         changed.write_text(original, encoding="utf-8")
-    floor, floor_rss = measure([sys.executable, "-c", FLOOR, str(root)])
+    floor = measure([sys.executable, "-c", FLOOR, str(root)])
     return {
         "records": count,
-        "cold_s": round(cold, 3),
-        "warm_one_changed_s": round(warm, 3),
-        "check_s": round(check, 3),
-        "yaml_floor_s": round(floor, 3),
-        "peak_rss_mb": round(max(cold_rss, warm_rss, check_rss), 1),
-        "cold_rss_mb": round(cold_rss, 1),
-        "warm_rss_mb": round(warm_rss, 1),
-        "check_rss_mb": round(check_rss, 1),
-        "yaml_floor_rss_mb": round(floor_rss, 1),
+        "cold_s": round(cold.seconds, 2),
+        "warm_one_changed_s": round(warm.seconds, 2),
+        "check_s": round(check.seconds, 2),
+        "yaml_floor_s": round(floor.seconds, 2),
+        "peak_rss_mb": round(max(cold.rss_mb, warm.rss_mb, check.rss_mb), 1),
+        "cpu_s": {
+            "cold": round(cold.cpu_s, 2),
+            "warm_one_changed": round(warm.cpu_s, 2),
+            "check": round(check.cpu_s, 2),
+            "yaml_floor": round(floor.cpu_s, 2),
+        },
+        "rss_mb": {
+            "cold": round(cold.rss_mb, 1),
+            "warm_one_changed": round(warm.rss_mb, 1),
+            "check": round(check.rss_mb, 1),
+            "yaml_floor": round(floor.rss_mb, 1),
+        },
     }
 
 
@@ -369,12 +433,19 @@ def profile(count: int, work: Path) -> None:
         "stats.sort_stats('tottime').print_stats(25)\n"
     )
     subprocess.run(
-        [sys.executable, "-c", code, *ropa("build", "--root", str(root), "--out", str(out))[3:]]
-        + ["--today", TODAY],
+        [sys.executable, "-c", code, *("build", "--root", root, "--out", out, "--today", TODAY)],
         env={**os.environ, "ROPA_CACHE_DIR": str(cache)},
         check=True,
         cwd=work,
     )
+
+
+def _write_json(path: Path, rows: list[dict]) -> None:
+    """Write the results; a new output/ gets ropa build's marker so a build may replace it."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True)
+        (path.parent / MARKER).write_text("made by scripts/bench.py for ropa build\n")
+    path.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -394,12 +465,13 @@ def main(argv: list[str] | None = None) -> int:
         for count in args.sizes:
             started = time.perf_counter()
             rows.append(bench_size(work, count))
-            print(f"{count:,} activities measured in {time.perf_counter() - started:.0f} s",
-                  file=sys.stderr)
+            print(
+                f"{count:,} activities measured in {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+            )
         print(table(rows))
         print(scaling(rows))
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+        _write_json(args.json, rows)
         print(f"wrote {args.json}", file=sys.stderr)
     finally:
         if not args.keep:

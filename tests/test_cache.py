@@ -121,3 +121,16 @@ def test_unwritable_cache_is_skipped(register, cached_ropa, tmp_path) -> None:
     done = cached_ropa("build", "--root", str(reg.root), "--out", str(tmp_path / "out"))
     assert done.returncode == 0
     assert "Traceback" not in done.stderr
+
+
+def test_findings_from_a_moved_register_come_from_its_new_place(
+    register, cached_ropa, tmp_path
+) -> None:
+    """Positions are read again from the file: after a move, from the file where it is now."""
+    reg = register()
+    reg.patch("records/support.yaml", "reviewed: 2026-10-01", "reviewed: 2020-01-01")
+    first = cached_ropa("check", "--root", str(reg.root))
+    moved = reg.root.rename(tmp_path / "moved")
+    second = cached_ropa("check", "--root", str(moved))
+    assert "review-overdue" in first.stderr
+    assert first.stderr == second.stderr
