@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except UserError as error:
-        _report(error.problems, getattr(args, "output_format", "text"))
+        _report(error.problems, getattr(args, "output_format", "text"), args.root)
         return 1
 
 
@@ -225,27 +225,28 @@ def _build(args: argparse.Namespace) -> int:
     out = args.out or args.root / "output"
     formats = tuple(args.formats or FORMATS)
     written, warnings = build(args.root, out, formats, args.lang, _options(args))
-    _report(warnings, "text")
+    _report(warnings, "text", args.root)
     print(f"wrote {len(written)} files to {out}", file=sys.stderr)
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
     problems = lint(args.root, _options(args))
-    _report(problems, args.output_format)
+    _report(problems, args.output_format, args.root)
     failing = [p for p in problems if p.severity == "error" or args.strict]
     return 1 if failing else 0
 
 
-def _report(problems: list[Problem], output_format: str) -> None:
+def _report(problems: list[Problem], output_format: str, root: Path) -> None:
     if output_format == "json":
         print(json.dumps([vars(p) for p in problems], ensure_ascii=False, indent=2))
         return
     for problem in problems:
         if output_format == "github":
             message = f"[{problem.code}] {problem.message} — {problem.hint}"
+            path = _property(os.path.relpath(os.path.join(root, problem.path)))
             print(
-                f"::{problem.severity} file={problem.path},line={problem.line},"
+                f"::{problem.severity} file={path},line={problem.line},"
                 f"col={problem.column},title=ropa {problem.code}::{_escape(message)}"
             )
         else:
@@ -258,3 +259,12 @@ def _report(problems: list[Problem], output_format: str) -> None:
 def _escape(text: str) -> str:
     """GitHub workflow-command escaping of a message."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    """GitHub workflow-command escaping of a property (the file path): also ':' and ','.
+
+    The path is relative to the current folder (in GitHub Actions: the repository), so
+    annotations land on the right file when the register is a subfolder (``--root registers/dk``).
+    """
+    return _escape(text).replace(":", "%3A").replace(",", "%2C")

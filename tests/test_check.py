@@ -517,7 +517,7 @@ def test_json_of_a_clean_register_is_an_empty_list(ropa):
     assert (result.code, json.loads(result.stdout)) == (0, [])
 
 
-def test_github_format(register, ropa):
+def test_github_format(register, ropa, monkeypatch):
     reg = patched(
         register,
         [
@@ -525,12 +525,17 @@ def test_github_format(register, ropa):
             (SUPPORT, "      mechanism: scc\n", ""),
         ],
     )
-    result = ropa("check", "--root", reg.root, "--format", "github")
+    monkeypatch.chdir(reg.root)  # as in GitHub Actions: run in the repository's folder
+    result = ropa("check", "--root", ".", "--format", "github")
     lines = result.stdout.splitlines()
     assert result.code == 1
     assert len(lines) == 2
     assert lines[0].startswith("::warning file=records/support.yaml,line=5,col=11,")
     assert lines[1].startswith("::error file=records/support.yaml,line=21,col=7,")
+    # a register in a subfolder of the repository: paths stay repository-relative
+    monkeypatch.chdir(reg.root.parent)
+    lines = ropa("check", "--root", reg.root.name, "--format", "github").stdout.splitlines()
+    assert lines[1].startswith(f"::error file={reg.root.name}/records/support.yaml,line=21,")
     assert "review-overdue" in lines[0] and "transfer-without-mechanism" in lines[1]
 
 
