@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -24,7 +26,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from ropa_build.render.docx_package import FIRST_LIST_NUM_ID, package_docx
-from ropa_build.render.templating import environment, render, template
+from ropa_build.render.templating import environment, render, stream, template
 from ropa_build.render.view import ActivityView, RegisterView, Row
 from ropa_build.resources import find
 from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, Text, text_length
@@ -90,25 +92,38 @@ class Docx:
 
     def register(self, view: RegisterView, tables: list[_Table], created: dt.datetime) -> bytes:
         """``register.docx``: every table, its numbered lists renumbered to stay distinct."""
-        placed, start = [], 0
-        for table in tables:
-            placed.append(table.numbered_from(start))
-            start += table.lists
-        body = render(
+        placed = _Placed(view.activities, tables)
+        body = stream(
             template(self.env, "docx/register.xml.j2"),
             view=view,
             labels=view.labels,
-            activities=list(zip(view.activities, placed, strict=True)),
+            activities=placed,
         )
         links = sorted({link for table in tables for link in table.links})
         return package_docx(
             self.reference,
             body,
             hyperlinks=[(_link_id(url), url) for url in links],
-            numbered_lists=start,
+            numbered_lists=placed.lists,
             title=f"{view.title} – {view.organisation}",
             created=created,
         )
+
+
+class _Placed(Sequence):
+    """(activity, table) pairs, each table numbered after the lists before it — made when the
+    template reaches it, so the register never holds a second copy of every table."""
+
+    def __init__(self, activities: Sequence[ActivityView], tables: Sequence[_Table]):
+        self.activities, self.tables = activities, tables
+        self.starts = list(itertools.accumulate((t.lists for t in tables), initial=0))
+        self.lists = self.starts.pop()
+
+    def __len__(self) -> int:
+        return len(self.tables)
+
+    def __getitem__(self, index):  # a slice is not needed by any template
+        return self.activities[index], self.tables[index].numbered_from(self.starts[index])
 
 
 @dataclass

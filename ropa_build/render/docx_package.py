@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import posixpath
 import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -119,7 +120,7 @@ _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 def package_docx(
     reference: bytes,
-    body_xml: str,
+    body_xml: str | Iterable[str],
     *,
     hyperlinks: Sequence[tuple[str, str]],
     numbered_lists: int,
@@ -129,7 +130,8 @@ def package_docx(
     """Return a .docx: *reference* with its body replaced by *body_xml*.
 
     *body_xml* is the escaped inner XML of ``w:body`` without the final
-    ``w:sectPr``, using the ``w:`` and ``r:`` prefixes.  *hyperlinks* are the
+    ``w:sectPr``, using the ``w:`` and ``r:`` prefixes; it may come in pieces (a
+    register's body is streamed into the ZIP, never held whole).  *hyperlinks* are the
     ``(relationship id, URL)`` pairs its ``w:hyperlink r:id`` attributes refer to;
     *numbered_lists* is how many numIds from ``FIRST_LIST_NUM_ID`` up it uses.
     *created* (naive means UTC) becomes both created and modified date.
@@ -140,9 +142,12 @@ def package_docx(
     ref = _prepare(reference)
     if numbered_lists < 0:
         raise ValueError("numbered_lists must not be negative")
-    body_xml = ref.rename_styles(body_xml)
-    parts = {
-        ref.document_name: ref.document.fill(body_xml),
+    if ref.style_aliases:  # rare (a Word saved in another language): rename in one piece
+        body_xml = (ref.rename_styles("".join(body_xml)),)
+    elif isinstance(body_xml, str):
+        body_xml = (body_xml,)
+    parts: dict[str, str | Iterable[str]] = {
+        ref.document_name: itertools.chain((ref.document.head,), body_xml, (ref.document.tail,)),
         ref.rels_name: ref.rels.fill(_hyperlink_rels(ref.rel_ids, hyperlinks)),
         ref.core_name: _fill_core(ref.core, title, created),
         **{name: text.replace(_TITLE_MARK, _text(title)) for name, text in ref.titled},
@@ -153,7 +158,7 @@ def package_docx(
         )
     elif numbered_lists:
         raise ValueError("the reference document has no numbering part for numbered lists")
-    return _zip(ref.order, ref.static, {k: v.encode() for k, v in parts.items()})
+    return _zip(ref.order, ref.static, parts)
 
 
 # -------------------------------------------------------------- per-call pieces
@@ -225,7 +230,9 @@ def _text(value: str) -> str:
     return value.translate(_TEXT_ESCAPES)
 
 
-def _zip(order: Sequence[str], static: Mapping[str, _Entry], dynamic: Mapping[str, bytes]) -> bytes:
+def _zip(
+    order: Sequence[str], static: Mapping[str, _Entry], dynamic: Mapping[str, str | Iterable[str]]
+) -> bytes:
     """Write the package with fixed metadata so equal input gives equal bytes.
 
     A small ZIP writer rather than zipfile: the reference's static parts are deflated once per
@@ -236,7 +243,7 @@ def _zip(order: Sequence[str], static: Mapping[str, _Entry], dynamic: Mapping[st
     out = io.BytesIO()
     central = []
     for name in order:
-        entry = _deflate(name, dynamic[name]) if name in dynamic else static[name]
+        entry = _deflate(name, _encoded(dynamic[name])) if name in dynamic else static[name]
         central.append(_header(_CENTRAL, entry, out.tell()))
         out.write(_header(_LOCAL, entry))
         out.write(entry.data)
@@ -259,11 +266,34 @@ class _Entry:
     data: bytes
 
 
-def _deflate(name: str, data: bytes) -> _Entry:
-    if len(data) > 0xFFFFFFFF:
+def _deflate(name: str, pieces: Iterable[bytes]) -> _Entry:
+    """Raw deflate of the pieces, with their CRC-32 and length, as one ZIP member."""
+    packer = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    crc = size = 0
+    packed = []
+    for piece in pieces:
+        crc, size = zlib.crc32(piece, crc), size + len(piece)
+        packed.append(packer.compress(piece))
+    packed.append(packer.flush())
+    if size > 0xFFFFFFFF:
         raise ValueError(f"{name} is too large for a ZIP file without ZIP64")
-    packed = zlib.compress(data, COMPRESS_LEVEL, wbits=-zlib.MAX_WBITS)  # raw deflate
-    return _Entry(name.encode(), zlib.crc32(data), len(data), packed)
+    return _Entry(name.encode(), crc, size, b"".join(packed))
+
+
+def _encoded(chunks: Iterable[str], batch: int = 1 << 16) -> Iterator[bytes]:
+    """UTF-8 in pieces of about ``batch`` characters (a template yields thousands of tiny ones)."""
+    if isinstance(chunks, str):
+        yield chunks.encode()
+        return
+    pending: list[str] = []
+    length = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        length += len(chunk)
+        if length >= batch:
+            yield "".join(pending).encode()
+            pending, length = [], 0
+    yield "".join(pending).encode()
 
 
 _LOCAL, _CENTRAL = b"PK\x03\x04", b"PK\x01\x02"
@@ -370,7 +400,7 @@ def _prepare(reference: bytes) -> _Reference:
     order = [CONTENT_TYPES] + [n for n in files if n != CONTENT_TYPES and n not in dropped]
     return _Reference(
         order=tuple(order),
-        static=MappingProxyType({n: _deflate(n, files[n]) for n in order if n not in dynamic}),
+        static=MappingProxyType({n: _deflate(n, [files[n]]) for n in order if n not in dynamic}),
         document_name=document_name,
         document=_prepare_document(files, document_name),
         rels_name=rels_name,

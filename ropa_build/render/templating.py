@@ -10,6 +10,7 @@ literally that.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +71,13 @@ def template(env: jinja2.Environment, name: str) -> jinja2.Template:
 
 def render(tmpl: jinja2.Template, **context: Any) -> str:
     """Render; a template's runtime error names the template file and line."""
+    return "".join(stream(tmpl, **context))
+
+
+def stream(tmpl: jinja2.Template, **context: Any) -> Iterator[str]:
+    """Render piece by piece, so a register-sized output never has to be one string."""
     try:
-        return tmpl.render(**context)
+        yield from tmpl.generate(**context)
     except (jinja2.UndefinedError, jinja2.TemplateError) as error:
         path, line = tmpl.filename or tmpl.name or "template", 1
         for frame in traceback.extract_tb(error.__traceback__):
