@@ -20,7 +20,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ropa_build.errors import Problem, UserError
@@ -35,13 +35,20 @@ class Staging:
         self.folder = folder
         self.names: set[str] = set()  # relative paths of the files written
 
-    def put(self, name: str, data: bytes) -> None:
-        """Write one output file (``name`` is relative, with ``/``); it may not leave the folder."""
+    def put(self, name: str, data: bytes | Iterable[str]) -> None:
+        """Write one output file (``name`` is relative, with ``/``); it may not leave the folder.
+
+        ``data`` is bytes, or text in pieces (UTF-8), written as they come.
+        """
         target = (self.folder / name).resolve()
         if not target.is_relative_to(self.folder):
             raise ValueError(f"output path escapes the output folder: {name!r}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            with open(target, "w", encoding="utf-8", newline="") as out:
+                out.writelines(data)
         self.names.add(name)
 
 

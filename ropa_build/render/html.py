@@ -6,20 +6,21 @@ Autoescaping is on for the whole template; record text reaches the page only thr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 
 from markupsafe import Markup
 
-from ropa_build.render.templating import environment, render, template
+from ropa_build.render.templating import environment, stream, template
 from ropa_build.render.view import RegisterView
 from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, Text
 
 
-def render_html(view: RegisterView, root: Path) -> bytes:
-    """The register as ``register.html``."""
+def render_html(view: RegisterView, root: Path) -> Iterator[str]:
+    """The register as ``register.html``, in pieces (it can be hundreds of megabytes)."""
     env = environment(root, autoescape=True, filters={"rich": rich})
-    return render(template(env, "register.html.j2"), view=view, labels=view.labels).encode()
+    return stream(template(env, "register.html.j2"), view=view, labels=view.labels)
 
 
 def rich(blocks: tuple[Block, ...]) -> Markup:

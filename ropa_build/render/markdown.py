@@ -8,9 +8,10 @@ read as markup is backslash-escaped: the columns hold whatever the text contains
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
-from ropa_build.render.templating import environment, render, template
+from ropa_build.render.templating import environment, stream, template
 from ropa_build.render.view import RegisterView
 from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, Text
 
@@ -19,12 +20,12 @@ from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$!])")
 
 
-def render_markdown(view: RegisterView, root: Path) -> bytes:
-    """The register as ``register.md``."""
+def render_markdown(view: RegisterView, root: Path) -> Iterator[str]:
+    """The register as ``register.md``, in pieces (it can be hundreds of megabytes)."""
     env = environment(
         root, autoescape=False, filters={"cell": cell, "md": escape, "slug": _slugs()}
     )
-    return render(template(env, "register.md.j2"), view=view, labels=view.labels).encode()
+    return stream(template(env, "register.md.j2"), view=view, labels=view.labels)
 
 
 def escape(text: str) -> str:
