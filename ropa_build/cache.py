@@ -92,6 +92,9 @@ class Cache:
         are read again from the file when a finding needs one) come from the same bytes.
         """
 
+        if self.folder is None:
+            return read
+
         def cached(path: Path, display: str) -> tuple[Source, list[Problem]]:
             key = self.key("yaml", display, path.read_bytes())
             found = self.get("yaml", key, tuple)
