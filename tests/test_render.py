@@ -79,53 +79,86 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def seed_values() -> list[str]:
-    """The seed's own content values (not its labels): each must appear in our document."""
+def seed_cells() -> dict[str, list[str]]:
+    """The seed's values by the row (description column) they belong in, read from the seed."""
     seed = SEED.read_text(encoding="utf-8")
-    values = [
-        "MarketingPlatform ApS",
-        "Nørregade 12a",
-        "6600 Vejen",
-        "34217483",
-        "Kia Maria Davidsen",
-        "dpo@marketingplatform.com",
-        "dataprotection@marketingplatform.com",
-        "Alt afhængig af vores kundes behov.",
-        "Marts 2021",
-    ]
-    purpose = re.search(r"\| Håndtering af vores kunders data.*?ansvaret\. \|", seed).group()
-    values.append(purpose.strip("| "))
+    purpose = re.search(r"\| (Håndtering af vores kunders data.*?ansvaret\.) \|", seed).group(1)
     transfer = re.search(r"Alle i kundeservice.*?gdpr/", seed).group()
     deletion = re.search(r"Ved opsigelse af abonnement.*?direkte\.", seed).group()
-    values += [transfer, deletion]
-    values += [
+    security = [
         item.strip() for item in re.findall(r" - ([^-<][^<]*?)(?= - |<p>)", seed) if len(item) > 20
     ]
-    values.append("Hvis kunden ønsker at slette en kontakt eller en liste på deres platform")
-    for system in (
-        "Zendesk Suite",
-        "chat og tickets",
-        "MeisterTask",
-        "Restya",
-        "PandaDoc",
-        "E-conomic",
-        "Visma",
-        "Google Cloud",
-    ):
-        values.append(system)
-    return values
+    assert len(security) >= 5  # items (some split at their own " - ", each piece checked)
+    return {
+        "Databehandlerens navn, CVR-nr. og kontaktoplysninger": [
+            "MarketingPlatform ApS",
+            "Nørregade 12a",
+            "6600 Vejen",
+            "CVR: 34217483",
+        ],
+        "Myndighedens/ virksomhedens databeskyttelsesrådgiver samt dennes kontaktoplysninger": [
+            "DPO, Kia Maria Davidsen",
+            "www.marketingplatform.com",
+            "72 44 44 44",
+            "dpo@marketingplatform.com",
+            "dataprotection@marketingplatform.com",
+        ],
+        "Behandlingens eller behandlingernes formål": [purpose],
+        "Kategori af registrerede personer": ["Alt afhængig af vores kundes behov."],
+        "Oplysninger, som behandles om kunder": [
+            "Oplysninger, som indgår i den specifikke behandling. Beskriv:"
+        ],
+        "Interne systemer": [
+            "Zendesk Suite (chat og tickets (mail))",
+            "Google Workspace",
+            "MeisterTask (projekthåndtering, kunder)",
+            "Restya",
+            "PandaDoc (digitale kontrakter og aftaler)",
+            "E-conomic (økonomisystem)",
+            "Visma",
+        ],
+        "Underleverandører / systemer": [
+            "Zendesk",
+            "Google Workspace",
+            "Google Cloud",
+            "E-conomic",
+            "MeisterTask",
+            "Visma",
+        ],
+        "Oplysninger om overførsel af personoplysninger til tredjelande eller internationale "
+        "organisationer": [transfer],
+        "Tidspunkt for sletning af oplysninger": [deletion],
+        "Generel beskrivelse af tekniske og organisatoriske sikkerhedsforanstaltninger": [
+            *security,
+            "Hvis kunden ønsker at slette en kontakt eller en liste på deres platform",
+        ],
+    }
 
 
-def test_seed_values_are_in_the_support_document(example_out: Path) -> None:
-    path = example_out / "activities" / "support.docx"
-    text = normalise(
-        " ".join(p.text for p in docx.Document(str(path)).paragraphs)
-        + " "
-        + " ".join(cell_texts(path))
-    )
-    missing = [v for v in seed_values() if normalise(v) not in text]
-    assert len(seed_values()) > 20
-    assert not missing, f"seed values not found in support.docx: {missing}"
+def test_seed_values_sit_in_their_cells(example_out: Path) -> None:
+    """Each of the seed's values is in the content cell of the row it belonged to in the seed."""
+    table = docx.Document(str(example_out / "activities" / "support.docx")).tables[0]
+    content: dict[str, str] = {}
+    for row in table.rows:
+        description, value = normalise(row.cells[1].text), normalise(row.cells[2].text)
+        for wanted in seed_cells():
+            if description.startswith(wanted):
+                content.setdefault(wanted, value)
+    misplaced = {
+        row: [v for v in values if normalise(v) not in content.get(row, "")]
+        for row, values in seed_cells().items()
+    }
+    assert not {row: v for row, v in misplaced.items() if v}, misplaced
+
+
+def test_support_document_title_and_month(example_out: Path) -> None:
+    paragraphs = [
+        p.text for p in docx.Document(str(example_out / "activities" / "support.docx")).paragraphs
+    ]
+    assert paragraphs[:2] == [
+        "Behandlingsaktiviteter vedrørende Support (databehandler)",
+        "Marts 2021",
+    ]
 
 
 def test_seed_checklist_marks(example_out: Path) -> None:
