@@ -46,15 +46,19 @@ def document_xml(path: Path) -> str:
         return package.read("word/document.xml").decode()
 
 
+@pytest.mark.parametrize("register", ["golden", "example"])
 @pytest.mark.parametrize("name", ["register.md", "register.html", "register.document.xml"])
-def test_golden(golden_out: Path, name: str, request) -> None:
+def test_golden(golden_out: Path, example_out: Path, register: str, name: str, request) -> None:
+    """The golden register (tests/golden/expected) and the example register (…/example)."""
+    out = golden_out if register == "golden" else example_out
     actual = (
-        document_xml(golden_out / "register.docx")
+        document_xml(out / "register.docx")
         if name.endswith(".xml")
-        else (golden_out / name).read_text(encoding="utf-8")
+        else (out / name).read_text(encoding="utf-8")
     )
-    expected = GOLDEN / "expected" / name
+    expected = GOLDEN / ("expected" if register == "golden" else "example") / name
     if request.config.getoption("update_golden", default=False):
+        expected.parent.mkdir(exist_ok=True)
         expected.write_text(actual, encoding="utf-8")
     assert actual == expected.read_text(encoding="utf-8"), (
         f"{name} differs from {expected}; if the change is intended, run pytest --update-golden"
