@@ -55,6 +55,7 @@ from clients import (
     docx_to_pdf_text,
     format_axe_violations,
     gfm_table_problems,
+    normalize_text,
     require_client,
     text_contains,
 )
@@ -68,6 +69,7 @@ CASES = sorted(path.parent.name for path in HOSTILE.glob("*/case.yaml"))
 BASE_RECORD = HOSTILE / "base-record.yaml"
 DOM_PROBE = HOSTILE / "dom_probe.mjs"
 RECORD = "records/hostile.yaml"
+MARKER = "Markørtekst"
 CATALOGUE_ID = "hostile-system"
 BUILD_TIMEOUT_S = 300
 
@@ -245,6 +247,8 @@ class Run:
     dom: dict = field(default_factory=dict)
     vnu: list[str] = field(default_factory=list)
     audit: list[str] = field(default_factory=list)
+    print_error: str = ""
+    marker: Run | None = None
 
     @property
     def skipped(self) -> set[str]:
@@ -309,8 +313,8 @@ def hostile_runs(
         )
     before = _digest(previous)
 
-    def run(name: str) -> Run:
-        spec, case = _spec(name), work / name
+    def run(name: str, spec: dict) -> Run:
+        case = work / name.replace(":", "-")
         _make_register(spec, case / "register")
         shutil.copytree(previous, case / "output", symlinks=True)
         result = Run(name, spec, case / "output", before)
@@ -318,8 +322,29 @@ def hostile_runs(
         result.code, result.stdout, result.stderr = done.returncode, done.stdout, done.stderr
         return result
 
+    specs = {name: _spec(name) for name in _selected(request.session)}
+    markers = {_marker_name(s): _marker_spec(s) for s in specs.values() if _marker_name(s)}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return {r.name: r for r in pool.map(run, _selected(request.session))}
+        runs = {
+            r.name: r for r in pool.map(lambda job: run(*job), [*specs.items(), *markers.items()])
+        }
+    for result in runs.values():
+        result.marker = runs.get(_marker_name(result.spec))
+    return runs
+
+
+def _marker_name(spec: dict) -> str:
+    """The plain-text twin of a case whose payload must appear as written (none otherwise)."""
+    if "payload" not in spec or "expect_text" in spec or spec["payload"] == MARKER:
+        return ""
+    return "marker:" + ",".join(spec.get("fields", PAYLOAD_FIELDS))
+
+
+def _marker_spec(spec: dict) -> dict:
+    """The case with a harmless text for its payload: where that text shows, and how often,
+    is where and how often the hostile one must show."""
+    fields = list(spec.get("fields", PAYLOAD_FIELDS))
+    return {"payload": MARKER, "fields": fields, "builds": True, "skip": ["print", "audit"]}
 
 
 @pytest.fixture(scope="module")
@@ -355,20 +380,35 @@ def client_runs(
 
 
 def _print_all(built: dict[str, Run], work: Path) -> None:
-    """Every DOCX of every case printed by LibreOffice in one soffice run."""
-    docx = [
+    """Every DOCX of every case printed by LibreOffice in one soffice run.
+
+    One DOCX that LibreOffice cannot load fails the whole run; then each case is printed on
+    its own, so that the failure is reported by its case and the other cases still pass.
+    """
+    jobs = [
         (run, path)
         for run in built.values()
         if "print" not in run.skipped
         for path in OutputFolder.find(run.out).all_docx
     ]
+    try:
+        _print(jobs, work / "all")
+    except ClientError:
+        for run in {id(run): run for run, _ in jobs}.values():
+            try:
+                _print([job for job in jobs if job[0] is run], work / run.name)
+            except ClientError as error:
+                run.print_error = str(error)
+
+
+def _print(jobs: list[tuple[Run, Path]], work: Path) -> None:
     # soffice names each PDF after its input's stem: give every file its own stem.
     staged = []
-    for index, (_, path) in enumerate(docx):
+    for index, (_, path) in enumerate(jobs):
         target = work / "docx" / f"{index:03d}-{path.stem}.docx"
         target.parent.mkdir(parents=True, exist_ok=True)
         staged.append(shutil.copyfile(path, target))
-    for (run, path), pdf in zip(docx, docx_to_pdf_text(staged, work / "pdf"), strict=True):
+    for (run, path), pdf in zip(jobs, docx_to_pdf_text(staged, work / "pdf"), strict=True):
         run.pdfs[path] = pdf
 
 
@@ -488,28 +528,54 @@ def _structure_problems(run: Run, docx: Path) -> list[str]:
 
 
 def _docx_text(docx: Path) -> str:
-    """A DOCX's text straight from its XML, paragraph by paragraph."""
-    with zipfile.ZipFile(docx) as archive:
-        root = etree.fromstring(archive.read("word/document.xml"))
+    """A DOCX's text straight from its XML: paragraphs, line breaks and tabs as Word shows
+    them. Empty when the XML does not parse (the structure check reports that)."""
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    return "\n".join("".join(t.text or "" for t in p.iter(f"{w}t")) for p in root.iter(f"{w}p"))
+    marks = {f"{w}br": "\n", f"{w}cr": "\n", f"{w}tab": "\t"}
+    with zipfile.ZipFile(docx) as archive:
+        try:
+            root = etree.fromstring(archive.read("word/document.xml"))
+        except etree.XMLSyntaxError:
+            return ""
+    return "\n".join(
+        "".join(
+            (el.text or "") if el.tag == f"{w}t" else marks[el.tag]
+            for el in p.iter(f"{w}t", *marks)
+            if el.getparent().tag != f"{w}tabs"  # a tab stop, not a tab
+        )
+        for p in root.iter(f"{w}p")
+    )
 
 
-def _text_problems(run: Run, folder: OutputFolder) -> list[str]:
-    """The text as written must be what a reader of each output sees.
-
-    Seen: the DOCX's own text (its XML, exact), Chromium's page, markdown-it's rendering.
-    Printed: LibreOffice's PDF of each DOCX, read back by pdftotext; `pdf_text` replaces the
-    expected text there where printing changes it (right-to-left text comes back in visual
-    order, invisible characters and glyphs a font lacks come back not at all).
-    """
-    seen = {
+def _seen(run: Run) -> dict[str, str]:
+    """What a reader sees: the DOCX's own text, Chromium's page, markdown-it's rendering."""
+    folder = OutputFolder.find(run.out)
+    return {
         "register.docx (XML)": _docx_text(folder.register_docx),
         "activities/*.docx (XML)": "\n".join(_docx_text(p) for p in folder.activity_docx),
         "register.html (Chromium)": run.dom["text"],
         "register.md (markdown-it)": _markdown_text(folder.register_md.read_text(encoding="utf-8")),
     }
+
+
+def _count(text: str, part: str) -> int:
+    return normalize_text(text).count(normalize_text(part))
+
+
+def _text_problems(run: Run, folder: OutputFolder) -> list[str]:
+    """The text as written must be what a reader of each output sees.
+
+    Seen: the DOCX's own text (its XML, exact), Chromium's page, markdown-it's rendering; and
+    as often as a plain text put in the same fields (so one field that mangles it is caught
+    even when the other fields show it).
+    Printed: LibreOffice's PDF of each DOCX, read back by pdftotext; `pdf_text` replaces the
+    expected text there where printing changes it (right-to-left text comes back in visual
+    order, invisible characters and glyphs a font lacks come back not at all).
+    """
+    seen = _seen(run)
     printed = {}
+    if run.print_error:
+        return [f"LibreOffice could not print it: {run.print_error}"]
     if "print" not in run.skipped:
         printed = {
             "register.docx (PDF)": run.pdfs[folder.register_docx].text,
@@ -523,6 +589,15 @@ def _text_problems(run: Run, folder: OutputFolder) -> list[str]:
                 for output, shown in texts.items()
                 if not text_contains(shown, text)
             ]
+    if run.marker:
+        plain = _seen(run.marker)
+        for output, shown in seen.items():
+            found, wanted = _count(shown, run.spec["payload"]), _count(plain[output], MARKER)
+            if found != wanted:
+                problems.append(
+                    f"{output} shows the text as written {found} times; a plain text in the "
+                    f"same fields shows {wanted} times"
+                )
     for forbidden in run.spec.get("forbid_text", ()):
         problems += [
             f"{output} shows {forbidden!r}"
@@ -612,6 +687,8 @@ def _assert_refused(run: Run) -> None:
     if "message" in run.spec:
         assert run.spec["message"] in lines[0], f"{run.name}: {lines[0]}"
     assert _digest(run.out) == run.before, f"{run.name}: the previous output was changed"
+    beside = {p.name for p in run.out.parent.iterdir()} - {"register", "output", "outside.yaml"}
+    assert not beside, f"{run.name}: the refused build left {sorted(beside)} beside the output"
 
 
 def test_every_case_is_a_folder_with_a_case_file():
