@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import subprocess
 import sys
 import zipfile
@@ -134,3 +135,24 @@ def test_findings_from_a_moved_register_come_from_its_new_place(
     second = cached_ropa("check", "--root", str(moved))
     assert "review-overdue" in first.stderr
     assert first.stderr == second.stderr
+
+
+def test_a_template_without_the_activity_block_gets_cached_views(
+    register, cached_ropa, tmp_path
+) -> None:
+    """An older copy of register.md.j2 (no block) renders the same from cached views."""
+    reg = register()
+    build = ("build", "--root", str(reg.root), "--format", "md", "--out")
+    assert cached_ropa(*build, str(tmp_path / "with-block")).returncode == 0
+    builtin = (REPO / "templates" / "register.md.j2").read_text(encoding="utf-8")
+    without = re.sub(
+        r"\{#- One activity.*?\{% block activity scoped %\}\n", "", builtin, flags=re.S
+    )
+    without = without.replace("{% endblock %}\n", "")
+    assert "block" not in without
+    reg.write("templates/register.md.j2", without)
+    assert cached_ropa(*build, str(tmp_path / "first")).returncode == 0
+    assert cached_ropa(*build, str(tmp_path / "cached")).returncode == 0
+    expected = (tmp_path / "with-block" / "register.md").read_text(encoding="utf-8")
+    assert (tmp_path / "first" / "register.md").read_text(encoding="utf-8") == expected
+    assert (tmp_path / "cached" / "register.md").read_text(encoding="utf-8") == expected

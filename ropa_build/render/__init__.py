@@ -11,13 +11,17 @@ document — and independent of the others, so it is cached by content and sprea
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ropa_build.cache import Cache, file_digest
 from ropa_build.errors import Problem, UserError
 from ropa_build.parallel import Progress, beside, spread
+from ropa_build.render.templating import Pieces, block
 from ropa_build.resources import find, load_data, search_path
 from ropa_build.validate import Register
 from ropa_build.write import Staging
@@ -41,37 +45,59 @@ def render(
     ``created`` dates the DOCX files; None dates each by its newest record.
     """
     from ropa_build.render.docx import Docx
-    from ropa_build.render.html import render_html
-    from ropa_build.render.markdown import render_markdown
+    from ropa_build.render.html import html_template, render_html
+    from ropa_build.render.markdown import markdown_template, render_markdown
     from ropa_build.render.view import register_view
 
-    root, cache = register.root, cache or Cache(None)
+    root, cache, words = register.root, cache or Cache(None), labels(register.root, lang)
     work = _PerActivity(
         register,
-        labels(root, lang),
+        words,
+        register_view(register, words, lang, []),
         Docx.load(root) if "docx" in formats else None,
+        html_template(root) if "html" in formats else None,
+        markdown_template(root) if "md" in formats else None,
         created,
         staging,
         cache,
         cache.key(lang, _inputs_digest(root)),
     )
     done = spread(work, range(len(register.activities)), jobs, progress)
-    view = register_view(register, work.labels, lang, [v for v, _ in done])
+    view = dataclasses.replace(work.header, activities=tuple(d.view for d in done))
     tasks = []
-    if "html" in formats:
-        tasks.append(lambda: staging.put("register.html", render_html(view, root)))
-    if "md" in formats:
-        tasks.append(lambda: staging.put("register.md", render_markdown(view, root)))
+    if work.html is not None:
+        pieces = _pieces({d.view.id: d.html for d in done})
+        tasks.append(lambda: staging.put("register.html", render_html(view, root, pieces)))
+    if work.md is not None:
+        pieces_md = _pieces({d.view.id: d.md for d in done})
+        tasks.append(lambda: staging.put("register.md", render_markdown(view, root, pieces_md)))
     if work.docx is not None:
-        docx, tables = work.docx, [t for _, t in done]
+        docx, tables = work.docx, [d.table for d in done]
         dated = created or _day(max((a.record.updated for a in register.activities), default=None))
         tasks.append(lambda: staging.put("register.docx", docx.register(view, tables, dated)))
     beside(tasks, jobs)
 
 
+def _pieces(by_id: dict[str, str | None]) -> Pieces | None:
+    """Each activity's block, rendered already; None if the template has no such block."""
+    if any(piece is None for piece in by_id.values()):
+        return None
+    return {"activity": lambda block: by_id[block["activity"].id]}
+
+
+@dataclass(frozen=True)
+class _Done:
+    """What one activity contributes to the register-wide outputs."""
+
+    view: Any  # ActivityView, or a _Lazy one from the cache
+    table: Any  # its DOCX table (or None)
+    html: str | None  # its block of register.html (None: no such block, or no HTML)
+    md: str | None
+
+
 @dataclass(frozen=True)
 class _PerActivity:
-    """One activity's view and DOCX table (returned) and its own document (written), cached.
+    """One activity's share of every format (returned) and its own document (written), cached.
 
     The cache key covers everything an activity's output depends on: its record file, and — as
     one digest — the organisation and catalogue files, the vocabularies, the templates and label
@@ -80,32 +106,75 @@ class _PerActivity:
 
     register: Register
     labels: dict
-    docx: object | None
+    header: Any  # the RegisterView without activities (templates' `view` in a block)
+    docx: Any
+    html: Any  # register.html.j2, or None
+    md: Any
     created: dt.datetime | None
     staging: Staging
     cache: Cache
     context: str
 
-    def __call__(self, index: int):
-        from ropa_build.render.view import activity_view
-
+    def __call__(self, index: int) -> _Done:
         activity = self.register.activities[index]
         record = self.register.root / activity.source.path
-        key = self.cache.key(self.context, activity.id, record.read_bytes(), str(bool(self.docx)))
+        key = self.cache.key(self.context, activity.id, record.read_bytes(), self._formats())
         found = self.cache.get("activity", key, tuple)
         if found is None:
-            view = activity_view(self.register, activity, self.labels)
-            found = view, self.docx.table(view, self.labels) if self.docx else None
+            done = self._render(activity)
+            head = dataclasses.replace(done.view, sections=())
+            found = (head, pickle.dumps(done.view.sections), done.table, done.html, done.md)
             self.cache.put("activity", key, found)
+        else:
+            head, sections, table, html, md = found
+            done = _Done(_Lazy(head, sections), table, html, md)
         if self.docx:
-            created = self.created or _day(activity.record.updated)
-            dated = self.cache.key(key, created.isoformat())
-            document = self.cache.get("docx", dated, bytes)
-            if document is None:
-                document = self.docx.activity(found[0], found[1], self.labels, created)
-                self.cache.put("docx", dated, document)
-            self.staging.put(f"activities/{activity.id}.docx", document)
-        return found
+            self._document(activity, done, key)
+        return done
+
+    def _formats(self) -> str:
+        return "".join(str(int(t is not None)) for t in (self.docx, self.html, self.md))
+
+    def _render(self, activity) -> _Done:
+        from ropa_build.render.view import activity_view
+
+        view = activity_view(self.register, activity, self.labels)
+        context = {"activity": view, "labels": self.labels, "view": self.header}
+        return _Done(
+            view,
+            self.docx.table(view, self.labels) if self.docx else None,
+            block(self.html, "activity", **context) if self.html else None,
+            block(self.md, "activity", **context) if self.md else None,
+        )
+
+    def _document(self, activity, done: _Done, key: str) -> None:
+        """``activities/<id>.docx``, dated by its own record unless a date is given."""
+        created = self.created or _day(activity.record.updated)
+        dated = self.cache.key(key, created.isoformat())
+        document = self.cache.get("docx", dated, bytes)
+        if document is None:
+            document = self.docx.activity(done.view, done.table, self.labels, created)
+            self.cache.put("docx", dated, document)
+        self.staging.put(f"activities/{activity.id}.docx", document)
+
+
+class _Lazy:
+    """An activity's view from the cache: the sections are unpickled only if a template asks.
+
+    The built-in templates splice in each activity's cached block and never ask; a template
+    without the block still works, just slower.
+    """
+
+    def __init__(self, head: Any, sections: bytes):
+        self._head, self._sections = head, sections
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # pickle and copy probe for these; never the head's
+            raise AttributeError(name)
+        if name == "sections":
+            self.__dict__["sections"] = pickle.loads(self._sections)
+            return self.__dict__["sections"]
+        return getattr(self._head, name)
 
 
 def _inputs_digest(root: Path) -> str:

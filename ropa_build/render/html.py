@@ -10,17 +10,26 @@ from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 
+import jinja2
 from markupsafe import Markup
 
-from ropa_build.render.templating import environment, stream, template
+from ropa_build.render.templating import Pieces, environment, stream, template
 from ropa_build.render.view import RegisterView
 from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, Text
 
 
-def render_html(view: RegisterView, root: Path) -> Iterator[str]:
-    """The register as ``register.html``, in pieces (it can be hundreds of megabytes)."""
+def render_html(view: RegisterView, root: Path, pieces: Pieces | None = None) -> Iterator[str]:
+    """The register as ``register.html``, in pieces (it can be hundreds of megabytes).
+
+    ``pieces``: blocks already rendered (:func:`ropa_build.render.templating.stream`).
+    """
+    return stream(html_template(root), pieces=pieces, view=view, labels=view.labels)
+
+
+def html_template(root: Path) -> jinja2.Template:
+    """``register.html.j2``; its ``activity`` block is also rendered alone, per activity."""
     env = environment(root, autoescape=True, filters={"rich": rich})
-    return stream(template(env, "register.html.j2"), view=view, labels=view.labels)
+    return template(env, "register.html.j2")
 
 
 def rich(blocks: tuple[Block, ...]) -> Markup:

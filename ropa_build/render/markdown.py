@@ -11,7 +11,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ropa_build.render.templating import environment, stream, template
+import jinja2
+
+from ropa_build.render.templating import Pieces, environment, stream, template
 from ropa_build.render.view import RegisterView
 from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, Text
 
@@ -20,12 +22,20 @@ from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$!])")
 
 
-def render_markdown(view: RegisterView, root: Path) -> Iterator[str]:
-    """The register as ``register.md``, in pieces (it can be hundreds of megabytes)."""
+def render_markdown(view: RegisterView, root: Path, pieces: Pieces | None = None) -> Iterator[str]:
+    """The register as ``register.md``, in pieces (it can be hundreds of megabytes).
+
+    ``pieces``: blocks already rendered (:func:`ropa_build.render.templating.stream`).
+    """
+    return stream(markdown_template(root), pieces=pieces, view=view, labels=view.labels)
+
+
+def markdown_template(root: Path) -> jinja2.Template:
+    """``register.md.j2``; its ``activity`` block is also rendered alone, per activity."""
     env = environment(
         root, autoescape=False, filters={"cell": cell, "md": escape, "slug": _slugs()}
     )
-    return stream(template(env, "register.md.j2"), view=view, labels=view.labels)
+    return template(env, "register.md.j2")
 
 
 def escape(text: str) -> str:

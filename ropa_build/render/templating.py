@@ -10,7 +10,7 @@ literally that.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +74,36 @@ def render(tmpl: jinja2.Template, **context: Any) -> str:
     return "".join(stream(tmpl, **context))
 
 
-def stream(tmpl: jinja2.Template, **context: Any) -> Iterator[str]:
-    """Render piece by piece, so a register-sized output never has to be one string."""
+Pieces = dict[str, Callable[[Any], str]]  # block name → its text, given the block's context
+
+
+def stream(tmpl: jinja2.Template, *, pieces: Pieces | None = None, **context: Any) -> Iterator[str]:
+    """Render piece by piece, so a register-sized output never has to be one string.
+
+    ``pieces``: for a block of the template, a function from the block's context to its text
+    already rendered (see :func:`block`) — a build renders each activity's block once, caches
+    it, and splices it in here instead of rendering it again.
+    """
+    run = tmpl.new_context(context)
+    for name, piece in (pieces or {}).items():
+        if name in run.blocks:
+            run.blocks[name] = [lambda block, piece=piece: iter((piece(block),))]
+    yield from _errors_named(tmpl, tmpl.root_render_func(run))
+
+
+def block(tmpl: jinja2.Template, name: str, **context: Any) -> str | None:
+    """The template's block ``name`` rendered on its own; None if the template has no such block."""
+    if name not in tmpl.blocks:
+        return None
+    return "".join(_errors_named(tmpl, tmpl.blocks[name](tmpl.new_context(context))))
+
+
+def _errors_named(tmpl: jinja2.Template, pieces: Iterator[str]) -> Iterator[str]:
     try:
-        yield from tmpl.generate(**context)
+        try:
+            yield from pieces
+        except Exception:
+            tmpl.environment.handle_exception()  # re-raises with the template's own lines
     except (jinja2.UndefinedError, jinja2.TemplateError) as error:
         path, line = tmpl.filename or tmpl.name or "template", 1
         for frame in traceback.extract_tb(error.__traceback__):
