@@ -358,8 +358,8 @@ def browser_audit(
       console_errors  console.error messages and uncaught exceptions;
       phone           {width, scrollWidth, overflowing} at 390 px wide: scrollWidth above
                       width means the body scrolls sideways on a phone (WCAG 1.4.10);
-    plus axe_version and browser_version. Saves a full-page screenshot at 1280 px wide
-    (and one at phone width when asked).
+    plus axe_version and browser_version. Saves a screenshot of the first screen at
+    1280 x 900 (and one at phone width, 390 x 844, when asked).
 
     The work is done by tests/browser_audit.mjs (playwright-core driving Debian's
     /usr/bin/chromium); this wrapper runs it with node and parses its JSON.
