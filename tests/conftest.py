@@ -12,6 +12,7 @@ it with ``request.config.getoption("update_golden")``.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import os
 import shutil
@@ -137,3 +138,19 @@ def ropa_process():
         return _show(argv, Result(done.returncode, done.stdout, done.stderr))
 
     return run
+
+
+@pytest.fixture(scope="session")
+def synthetic():
+    """``synthetic(folder, count)``: a register of ``count`` generated activities, as the
+    benchmark makes them (scripts/bench.py) — for what only shows at scale (worker processes,
+    a build long enough to be killed midway)."""
+    spec = importlib.util.spec_from_file_location("bench", REPO / "scripts" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    def make(folder: Path, count: int) -> Path:
+        bench.generate(folder, count)
+        return folder
+
+    return make

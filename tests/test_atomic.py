@@ -6,7 +6,6 @@ the last good one exactly as it was, byte for byte.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import signal
@@ -91,17 +90,9 @@ def test_invalid_record_keeps_previous_output(example: Path, built) -> None:
     assert leftovers(out) == []
 
 
-def generated(folder: Path, count: int) -> Path:
-    spec = importlib.util.spec_from_file_location("bench", REPO / "scripts" / "bench.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    bench.generate(folder, count)
-    return folder
-
-
-def test_killed_build_keeps_previous_output_complete(tmp_path: Path, built) -> None:
+def test_killed_build_keeps_previous_output_complete(tmp_path: Path, built, synthetic) -> None:
     out, before = built
-    large = generated(tmp_path / "large", 400)
+    large = synthetic(tmp_path / "large", 400)
     process = subprocess.Popen(
         command(large, out),
         env={**os.environ, "ROPA_CACHE_DIR": "off", "ROPA_JOBS": "2"},

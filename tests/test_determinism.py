@@ -8,7 +8,6 @@ with its own environment, the way two colleagues or CI would run it.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import os
 import re
 import subprocess
@@ -43,15 +42,6 @@ def files(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
-def generated(folder: Path, count: int) -> Path:
-    """A synthetic register from scripts/bench.py, large enough to use worker processes."""
-    spec = importlib.util.spec_from_file_location("bench", REPO / "scripts" / "bench.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    bench.generate(folder, count)
-    return folder
-
-
 def core_dates(package: Path) -> set[str]:
     with zipfile.ZipFile(package) as docx:
         core = docx.read("docProps/core.xml").decode()
@@ -71,8 +61,10 @@ def test_time_zone_locale_and_clock_do_not_change_a_byte(tmp_path: Path) -> None
     assert [name for name in a if a[name] != b[name]] == []
 
 
-def test_workers_and_cache_give_the_bytes_of_a_plain_serial_build(tmp_path: Path) -> None:
-    root = generated(tmp_path / "register", 80)  # above parallel.MIN_ITEMS
+def test_workers_and_cache_give_the_bytes_of_a_plain_serial_build(
+    tmp_path: Path, synthetic
+) -> None:
+    root = synthetic(tmp_path / "register", 80)  # above parallel.MIN_ITEMS
     serial = files(build(root, tmp_path / "serial", ROPA_JOBS="1"))
     cache = str(tmp_path / "cache")
     cold = files(build(root, tmp_path / "cold", ROPA_JOBS="2", ROPA_CACHE_DIR=cache))
