@@ -670,6 +670,8 @@ def test_hostile_case(name: str, hostile_runs: dict[str, Run], request: pytest.F
         _assert_refused(run)
         return
     assert run.code == 0, f"{name} should build:\n{run.report()}"
+    for output in run.spec.get("expect_files", ()):
+        assert (run.out / output).is_file(), f"{name}: no {output} in {sorted(run.out.rglob('*'))}"
     checked = request.getfixturevalue("client_runs")[name]
     problems = _client_problems(checked)
     assert not problems, f"{name}: {len(problems)} problem(s):\n" + "\n".join(
