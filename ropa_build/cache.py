@@ -112,12 +112,12 @@ class Cache:
         return self.folder / kind / key[:2] / key
 
 
-def file_digest(paths: Iterable[Path]) -> str:
-    """One hash over the names and bytes of ``paths`` (in the order given)."""
+def file_digest(files: Iterable[tuple[str, Path]]) -> str:
+    """One hash over ``(name, path)`` pairs: the names given (not where the files are, so a
+    moved register keeps its cache) and the files' bytes."""
     digest = hashlib.sha256()
-    for path in paths:
-        data = path.read_bytes()
-        for part in (str(path).encode(), data):
+    for name, path in files:
+        for part in (name.encode(), path.read_bytes()):
             digest.update(len(part).to_bytes(8, "little"))
             digest.update(part)
     return digest.hexdigest()
@@ -133,4 +133,5 @@ def code_fingerprint() -> str:
     import pydantic
 
     sources = sorted(_PACKAGE.rglob("*.py"))
-    return file_digest(sources) + f"|{sys.version}|{pydantic.VERSION}"
+    named = ((p.relative_to(_PACKAGE).as_posix(), p) for p in sources)
+    return file_digest(named) + f"|{sys.version}|{pydantic.VERSION}"

@@ -434,7 +434,7 @@ def profile(count: int, work: Path) -> None:
     )
     subprocess.run(
         [sys.executable, "-c", code, *("build", "--root", root, "--out", out, "--today", TODAY)],
-        env={**os.environ, "ROPA_CACHE_DIR": str(cache)},
+        env={**os.environ, "ROPA_CACHE_DIR": str(cache), "ROPA_JOBS": "1"},  # one process
         check=True,
         cwd=work,
     )

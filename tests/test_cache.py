@@ -156,3 +156,15 @@ def test_a_template_without_the_activity_block_gets_cached_views(
     expected = (tmp_path / "with-block" / "register.md").read_text(encoding="utf-8")
     assert (tmp_path / "first" / "register.md").read_text(encoding="utf-8") == expected
     assert (tmp_path / "cached" / "register.md").read_text(encoding="utf-8") == expected
+
+
+def test_a_moved_register_keeps_its_cache(register, cached_ropa, tmp_path) -> None:
+    reg = register()
+    assert (
+        cached_ropa("build", "--root", str(reg.root), "--out", str(tmp_path / "a")).returncode == 0
+    )
+    entries = sorted((tmp_path / "cache").rglob("*"))
+    moved = reg.root.rename(tmp_path / "moved")
+    assert cached_ropa("build", "--root", str(moved), "--out", str(tmp_path / "b")).returncode == 0
+    assert sorted((tmp_path / "cache").rglob("*")) == entries  # every piece was found again
+    assert outputs(tmp_path / "a") == outputs(tmp_path / "b")

@@ -179,13 +179,16 @@ class _Lazy:
 
 def _inputs_digest(root: Path) -> str:
     """Every file besides the records that a rendered activity depends on."""
-    files = [root / "organisation.yaml", root / "catalogue.yaml"]
+    files = [(name, root / name) for name in ("organisation.yaml", "catalogue.yaml")]
     for kind in ("templates", "schema"):
-        for folder in search_path(root, kind):
-            files += sorted(
-                p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-            )
-    return file_digest(p for p in files if p.is_file())
+        for rank, folder in enumerate(search_path(root, kind)):  # the register's own first
+            found = (p for p in folder.rglob("*") if "__pycache__" not in p.parts)
+            files += [
+                (f"{kind}/{rank}/{p.relative_to(folder).as_posix()}", p)
+                for p in sorted(found)
+                if p.is_file()
+            ]
+    return file_digest((name, path) for name, path in files if path.is_file())
 
 
 def _day(day: dt.date | None) -> dt.datetime:
