@@ -16,7 +16,7 @@ import datetime as dt
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ropa_build.cache import Cache, file_digest
 from ropa_build.errors import Problem, UserError
@@ -85,11 +85,10 @@ def _pieces(by_id: dict[str, str | None]) -> Pieces | None:
     return {"activity": lambda block: by_id[block["activity"].id]}
 
 
-@dataclass(frozen=True)
-class _Done:
+class _Done(NamedTuple):
     """What one activity contributes to the register-wide outputs."""
 
-    view: Any  # ActivityView, or a _Lazy one from the cache
+    view: Any  # a _Lazy view: its sections are unpickled only if a template asks
     table: Any  # its DOCX table (or None)
     html: str | None  # its block of register.html (None: no such block, or no HTML)
     md: str | None
@@ -119,18 +118,18 @@ class _PerActivity:
         activity = self.register.activities[index]
         record = self.register.root / activity.source.path
         key = self.cache.key(self.context, activity.id, record.read_bytes(), self._formats())
-        found = self.cache.get("activity", key, tuple)
+        found, view = self.cache.get("activity", key, tuple), None
         if found is None:
-            done = self._render(activity)
-            head = dataclasses.replace(done.view, sections=())
-            found = (head, pickle.dumps(done.view.sections), done.table, done.html, done.md)
+            fresh = self._render(activity)
+            view = fresh.view
+            sections = pickle.dumps(view.sections)
+            found = (dataclasses.replace(view, sections=()), sections, *fresh[1:])
             self.cache.put("activity", key, found)
-        else:
-            head, sections, table, html, md = found
-            done = _Done(_Lazy(head, sections), table, html, md)
+        head, sections, table, html, md = found
         if self.docx:
-            self._document(activity, done, key)
-        return done
+            self._document(activity, view or _Lazy(head, sections), table, key)
+        # Packed, the sections take a third of the memory and travel from a worker faster.
+        return _Done(_Lazy(head, sections), table, html, md)
 
     def _formats(self) -> str:
         return "".join(str(int(t is not None)) for t in (self.docx, self.html, self.md))
@@ -147,13 +146,13 @@ class _PerActivity:
             block(self.md, "activity", **context) if self.md else None,
         )
 
-    def _document(self, activity, done: _Done, key: str) -> None:
+    def _document(self, activity, view, table, key: str) -> None:
         """``activities/<id>.docx``, dated by its own record unless a date is given."""
         created = self.created or _day(activity.record.updated)
         dated = self.cache.key(key, created.isoformat())
         document = self.cache.get("docx", dated, bytes)
         if document is None:
-            document = self.docx.activity(done.view, done.table, self.labels, created)
+            document = self.docx.activity(view, table, self.labels, created)
             self.cache.put("docx", dated, document)
         self.staging.put(f"activities/{activity.id}.docx", document)
 
