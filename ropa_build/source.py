@@ -152,11 +152,14 @@ def read_yaml(path: Path, display: str) -> tuple[Source, list[Problem]]:
                 "write the record's fields, or delete the file",
             )
         ]
-    problems = _anchors(text, display)
+    problems = _anchors(text, display) if _ANCHOR.search(text) else []
     if problems:
         return source, problems
     builder = _Builder(display)
-    source.data = builder.build(node, ())
+    try:
+        source.data = builder.build(node, ())
+    except _Shared:  # an alias: the same node met twice; the event stream names it
+        return source, _anchors(text, display)
     source.file = path
     if not isinstance(source.data, dict):
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
@@ -264,10 +267,18 @@ def _open_quote(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int] | Non
     return (spanning.line + 1, spanning.column + 1) if spanning else None
 
 
+# Where YAML could read an anchor: '&' and a name at the start of a node. Text such as "R&D" or
+# "A & B" does not match; whatever else matches is checked exactly on the event stream. An alias
+# ('*name') needs no such guess: the composer hands the builder the same node twice.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
+
+
+class _Shared(Exception):
+    """The builder met a node it had built already: the document uses an alias."""
+
+
 def _anchors(text: str, display: str) -> list[Problem]:
-    """Refuse anchors and aliases before anything expands them (cheap pre-check on the text)."""
-    if "&" not in text and "*" not in text:
-        return []
+    """Refuse anchors and aliases before anything expands them, each at its place."""
     problems = []
     for event in yaml.parse(text, Loader=_Loader):
         anchor = getattr(event, "anchor", None)
@@ -292,12 +303,15 @@ def _locate(path: Path) -> tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int
     """The positions of every value and key in ``path``; none if it no longer reads cleanly."""
     try:
         text, problem = _decode(path.read_bytes(), str(path))
-        node = None if problem or _anchors(text, "") else yaml.compose(text, Loader=_Loader)
+        node = None if problem else yaml.compose(text, Loader=_Loader)
     except (OSError, yaml.YAMLError):
         node = None
     builder = _Builder(str(path), positions=True)
-    if node is not None:
-        builder.build(node, ())
+    try:
+        if node is not None:
+            builder.build(node, ())
+    except _Shared:  # the file has changed since, to use an alias: no positions
+        return {}, {}
     return builder.values, builder.keys
 
 
@@ -311,6 +325,7 @@ class _Builder:
         self.keys: dict[Loc, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self.too_deep = False
+        self.seen: set[int] = set()  # ids of the nodes built (the tree keeps them alive)
 
     def _problem(self, node: yaml.Node, code: str, message: str, hint: str) -> None:
         mark = node.start_mark
@@ -319,6 +334,9 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
+        if id(node) in self.seen:
+            raise _Shared
+        self.seen.add(id(node))
         if self.positions:
             self.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if len(loc) > MAX_DEPTH:
