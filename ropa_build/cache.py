@@ -20,7 +20,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -71,18 +70,19 @@ class Cache:
         if self.folder is None:
             return
         path = self._path(kind, key)
+        # Written aside, then renamed: a reader never sees half an entry, even from a build
+        # that is killed or runs at the same time (the name aside is this process's own).
+        aside = path.with_name(f".{path.name}.{os.getpid()}")
         with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Write aside, then rename: a reader never sees half an entry, even from a build
-            # that is killed or runs at the same time.
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            if not path.parent.is_dir():
+                path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                with os.fdopen(handle, "wb") as out:
-                    pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, path)
+                with open(aside, "wb") as handle:
+                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(aside, path)
             except BaseException:
                 with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+                    os.unlink(aside)
                 raise
 
     def reader(self, read: Reader) -> Reader:
