@@ -104,23 +104,18 @@ _PATTERN_HELP = {
         "use lowercase letters, digits, '-' and '_', e.g. google-workspace",
     ),
 }
+_MAPPING = ("expected a mapping", "write `key: value` lines indented below this key")
+_BOOL = ("expected true or false", "write true or false")
+_INT = ("expected a whole number", "write a number such as 12")
 _TYPE_HELP = {
     "string_type": (
         "expected text",
         "write the text after the colon; quote it if it looks like a number or true/false",
     ),
     "list_type": ("expected a list", "write each item on its own line, starting with '- '"),
-    "dict_type": ("expected a mapping", "write `key: value` lines indented below this key"),
-    "model_type": ("expected a mapping", "write `key: value` lines indented below this key"),
-    "model_attributes_type": (
-        "expected a mapping",
-        "write `key: value` lines indented below this key",
-    ),
-    "bool_type": ("expected true or false", "write true or false"),
-    "bool_parsing": ("expected true or false", "write true or false"),
-    "int_type": ("expected a whole number", "write a number such as 12"),
-    "int_parsing": ("expected a whole number", "write a number such as 12"),
-    "int_from_float": ("expected a whole number", "write a number such as 12"),
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), _MAPPING),
+    **dict.fromkeys(("bool_type", "bool_parsing"), _BOOL),
+    **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), _INT),
 }
 
 

@@ -1,1 +1,4 @@
-"""Built-in templates and label files, installed as package data (this file makes it a package)."""
+"""Built-in templates and label files, installed as package data.
+
+This file only makes the folder a package.
+"""
