@@ -120,10 +120,6 @@ def _controllers(register: Register) -> Iterator[Activity]:
     return (a for a in register.activities if a.record.role == "controller")
 
 
-def _processors(register: Register) -> Iterator[Activity]:
-    return (a for a in register.activities if a.record.role == "processor")
-
-
 # --- completeness by role -------------------------------------------------------------------
 
 _REQUIRED = {

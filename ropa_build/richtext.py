@@ -80,11 +80,6 @@ def parse(source: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def plain(source: str) -> tuple[Block, ...]:
-    """Text that must not be interpreted at all (names, addresses): one paragraph, breaks kept."""
-    return (Para(lines(source.splitlines())),)
-
-
 def lines(parts: list[str] | tuple[str, ...]) -> tuple[Inline, ...]:
     """Inline nodes for several lines of plain text."""
     out: list[Inline] = []

@@ -27,10 +27,6 @@ class Vocabulary:
     adequate: dict[str, dict]
     adequacy_as_of: str
 
-    def special(self, category: str) -> bool:
-        """Art. 9(1) special category?"""
-        return self.categories[category]["kind"] == "art9"
-
     def always_listed(self) -> list[str]:
         return [c for c, spec in self.categories.items() if spec["listed"] == "always"]
 

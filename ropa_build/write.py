@@ -52,14 +52,6 @@ class Staging:
         self.names.add(name)
 
 
-def write(out: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write ``files`` (relative path → bytes) as the new content of ``out``; return the paths."""
-    with staged(out) as staging:
-        for name, data in sorted(files.items()):
-            staging.put(name, data)
-    return [out.resolve() / name for name in sorted(staging.names)]
-
-
 @contextlib.contextmanager
 def staged(out: Path) -> Iterator[Staging]:
     """A staging folder that replaces ``out`` when the block ends normally, and vanishes if not."""

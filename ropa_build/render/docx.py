@@ -35,18 +35,6 @@ BULLETS = 1  # numId of the reference document's bullet list
 _LIST_PLACEHOLDER = re.compile(r'w:val="#N(\d+)"')
 
 
-def render_docx(view: RegisterView, root: Path, created: dt.datetime) -> dict[str, bytes]:
-    """``register.docx`` and one ``activities/<id>.docx`` per activity, keyed by output path."""
-    docx = Docx.load(root)
-    tables = [docx.table(activity, view.labels) for activity in view.activities]
-    outputs = {
-        f"activities/{activity.id}.docx": docx.activity(activity, table, view.labels, created)
-        for activity, table in zip(view.activities, tables, strict=True)
-    }
-    outputs["register.docx"] = docx.register(view, tables, created)
-    return outputs
-
-
 @dataclass(frozen=True)
 class Docx:
     """The DOCX templates and reference document of one build, in three steps a build can spread
