@@ -7,6 +7,7 @@ ours to fix.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,3 +43,9 @@ class UserError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def did_you_mean(word: str, choices: list[str], otherwise: str) -> str:
+    """A hint: the closest of ``choices`` to a misspelt ``word``, else ``otherwise``."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else otherwise

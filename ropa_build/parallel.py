@@ -48,16 +48,15 @@ def spread(
     return results
 
 
-def beside(tasks: Sequence[Callable[[], None]], jobs: int) -> None:
-    """Run ``tasks`` (which return nothing: they write files); the first in a forked child.
+def beside(tasks: Sequence[Callable[[], Any]], jobs: int) -> list:
+    """``[task() for task in tasks]``, the first in a forked child while the parent runs the rest.
 
-    For the register-wide outputs: the HTML page renders in a child while the parent renders the
-    Markdown and the DOCX, each from the same view the child inherited.
+    For the register-wide outputs: one format assembles in a child while the parent assembles
+    the others, each from the same view the child inherited; results (the names of the files
+    written) come back in the order of ``tasks``.
     """
     if jobs < 2 or len(tasks) < 2 or not _can_fork():
-        for task in tasks:
-            task()
-        return
+        return [task() for task in tasks]
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: run, report, and leave without running the parent's cleanup
@@ -70,15 +69,14 @@ def beside(tasks: Sequence[Callable[[], None]], jobs: int) -> None:
             os._exit(0)
     os.close(writer)
     try:
-        for task in tasks[1:]:
-            task()
+        rest = [task() for task in tasks[1:]]
     finally:
         with os.fdopen(reader, "rb") as report:
             data = report.read()
         os.waitpid(pid, 0)
     if not data:
         raise RuntimeError("a worker process died before it reported (killed, out of memory?)")
-    _collect([pickle.loads(data)], 1, None)
+    return [*_collect([pickle.loads(data)], 1, None), *rest]
 
 
 def _can_fork() -> bool:

@@ -13,6 +13,7 @@ from pathlib import Path
 from ropa_build.cache import Cache
 from ropa_build.check import check
 from ropa_build.errors import Problem, UserError
+from ropa_build.labels import load_labels
 from ropa_build.load import load
 from ropa_build.parallel import Progress
 from ropa_build.render import render
@@ -43,24 +44,23 @@ def read_register(root: Path, cache: Cache | None = None) -> Register:
 
 def lint(root: Path, options: Options) -> list[Problem]:
     """``ropa check``: every finding; raises :class:`UserError` if the register is invalid."""
-    register = read_register(root, options.cache)
-    return check(register, options.today, select=set(options.select), ignore=set(options.ignore))
+    return _findings(read_register(root, options.cache), options)
 
 
 def build(
     root: Path, out: Path, formats: tuple[str, ...], lang: str, options: Options
 ) -> tuple[list[Path], list[Problem]]:
     """``ropa build``: write the outputs; returns them and the warnings. Errors stop the build."""
+    words = load_labels(root, lang)
     register = read_register(root, options.cache)
-    findings = check(
-        register, options.today, select=set(options.select), ignore=set(options.ignore)
-    )
+    findings = _findings(register, options)
     if any(p.severity == "error" for p in findings):
         raise UserError(findings)
     with staged(out) as staging:
         render(
             register,
             formats,
+            words,
             lang,
             staging,
             created=options.created,
@@ -69,3 +69,15 @@ def build(
             progress=options.progress,
         )
     return [out.resolve() / name for name in sorted(staging.names)], findings
+
+
+def _findings(register: Register, options: Options) -> list[Problem]:
+    """The lint findings, and what a build would fail on in the register's own overrides."""
+    findings = check(
+        register, options.today, select=set(options.select), ignore=set(options.ignore)
+    )
+    if (register.root / "templates").is_dir():  # only then: rendering is heavy to import
+        from ropa_build.render import check_overrides
+
+        findings += check_overrides(register)
+    return findings

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ropa_build.errors import Problem, UserError
+from ropa_build.schema_errors import check_shape
 from ropa_build.source import read_yaml
 
 BUILT_IN = {kind: Path(str(files(f"ropa_build.{kind}"))) for kind in ("templates", "schema")}
@@ -53,15 +54,16 @@ def load_data(root: Path, kind: str, name: str, shape: type[BaseModel] | None = 
     their line like a record's, instead of failing later with a traceback.
     """
     path = find(root, kind, name)
-    resolved, base = path.resolve(), root.resolve()
-    inside = resolved.is_relative_to(base)
-    source, problems = read_yaml(
-        path, resolved.relative_to(base).as_posix() if inside else str(path)
-    )
+    source, problems = read_yaml(path, display_path(root, path))
     if shape is not None and not problems:
-        from ropa_build.validate import check_shape  # validate needs the vocabulary: import late
-
         problems = check_shape(shape, source)
     if problems:
         raise UserError(problems)
     return source.data
+
+
+def display_path(root: Path, path: Path) -> str:
+    """How a message names a file: relative to the register if it is inside it (as the user
+    sees it in their editor), else in full (a built-in file)."""
+    resolved, base = path.resolve(), root.resolve()
+    return resolved.relative_to(base).as_posix() if resolved.is_relative_to(base) else str(path)

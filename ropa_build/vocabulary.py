@@ -15,6 +15,7 @@ import pycountry
 from pydantic import BaseModel, ConfigDict, RootModel
 
 from ropa_build.models import CountryCode
+from ropa_build.resources import load_data
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,6 @@ def load_vocabulary(root: Path) -> Vocabulary:
     A register's own copy is checked against the shape the linter relies on (the adequacy list
     is meant to be edited by users when the law changes).
     """
-    from ropa_build.resources import load_data
-
     adequacy = load_data(root, "schema", "adequacy.yaml", _Adequacy)
     as_of = adequacy.get("as_of")
     return Vocabulary(

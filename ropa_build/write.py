@@ -33,12 +33,13 @@ class Staging:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.names: set[str] = set()  # relative paths of the files written
+        self.names: set[str] = set()  # relative paths of the files written, wherever written
 
     def put(self, name: str, data: bytes | Iterable[str]) -> None:
         """Write one output file (``name`` is relative, with ``/``); it may not leave the folder.
 
-        ``data`` is bytes, or text in pieces (UTF-8), written as they come.
+        ``data`` is bytes, or text in pieces (UTF-8), written as they come. A worker process
+        writes through its own copy: the render stage adds the names it reports to ``names``.
         """
         target = (self.folder / name).resolve()
         if not target.is_relative_to(self.folder):
@@ -69,9 +70,6 @@ def staged(out: Path) -> Iterator[Staging]:
         folder.chmod(0o777 & ~umask)  # mkdtemp makes it private; the output is ordinary
         staging = Staging(folder)
         yield staging
-        staging.names = {  # with those that worker processes wrote
-            p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
-        }
         (folder / MARKER).write_text(
             "made by ropa build; this whole folder is replaced on every build\n"
         )

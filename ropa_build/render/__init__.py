@@ -1,37 +1,55 @@
 """Stage 4: render the validated register into every requested format, into the staging folder.
 
-Nothing here touches the output: files go into the write stage's staging folder, which becomes
-the output only when everything is rendered, so a template error in the last format cannot leave
-the first one half-updated.
+Each format is one module behind one seam (:mod:`ropa_build.render.format`), named in
+:data:`FORMATS`; adding a format is one new module and one line there. This module is the runner
+that every format shares, so none of them sees how the work is done:
 
-Most of the work is per activity — its view (the rich text parsed), its DOCX table, its own
-document — and independent of the others, so it is cached by content and spread over the CPUs
-(:mod:`ropa_build.parallel`). The register-wide files are then assembled from those pieces.
+1. each activity's view is made once, and each format's piece of it (and the files the activity
+   has of its own) — in worker processes (:mod:`ropa_build.parallel`), and only where the cache
+   (:mod:`ropa_build.cache`) has no entry for that format, activity and input;
+2. the pieces go to disk as they are made (:mod:`ropa_build.render.spill`), so memory holds only
+   the activities' heads, whatever the size of the register;
+3. each format assembles its register-wide files from the pieces, streamed, the formats side by
+   side.
+
+Nothing here touches the output: files go into the write stage's staging folder, which becomes
+the output only when everything is rendered, so an error in the last format cannot leave the
+first one half-updated.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import pickle
+import importlib
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ropa_build.cache import Cache, file_digest
 from ropa_build.errors import Problem, UserError
+from ropa_build.labels import languages, load_labels
 from ropa_build.parallel import Progress, beside, spread
-from ropa_build.render.templating import Pieces, block
-from ropa_build.resources import find, load_data, search_path
+from ropa_build.render.format import Format, Job
+from ropa_build.render.spill import Spill, Spilled
+from ropa_build.render.view import ActivityHead, activity_view, register_view
+from ropa_build.resources import search_path
 from ropa_build.validate import Register
 from ropa_build.write import Staging
 
-FORMATS = ("docx", "md", "html")
+#: Every output format: its name (``--format``) and the class that makes it, as "module:Class".
+FORMATS = {
+    "docx": "ropa_build.render.docx:Docx",
+    "md": "ropa_build.render.markdown:Markdown",
+    "html": "ropa_build.render.html:Html",
+}
 
 
 def render(
     register: Register,
     formats: tuple[str, ...],
+    labels: dict,
     lang: str,
     staging: Staging,
     *,
@@ -40,140 +58,132 @@ def render(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> None:
-    """Write each format in ``formats``, labelled in ``lang``, into ``staging``.
+    """Write each format in ``formats``, labelled with ``labels`` (of ``lang``), into ``staging``.
 
-    ``created`` dates the DOCX files; None dates each by its newest record.
+    ``created`` dates the documents; None dates each by its newest record.
     """
-    from ropa_build.render.docx import Docx
-    from ropa_build.render.html import html_template, render_html
-    from ropa_build.render.markdown import markdown_template, render_markdown
-    from ropa_build.render.view import register_view
-
-    root, cache, words = register.root, cache or Cache(None), labels(register.root, lang)
-    work = _PerActivity(
-        register,
-        words,
-        register_view(register, words, lang, []),
-        Docx.load(root) if "docx" in formats else None,
-        html_template(root) if "html" in formats else None,
-        markdown_template(root) if "md" in formats else None,
-        created,
-        staging,
-        cache,
-        cache.key(lang, _inputs_digest(root)),
-    )
-    done = spread(work, range(len(register.activities)), jobs, progress)
-    view = dataclasses.replace(work.header, activities=tuple(d.view for d in done))
-    tasks = []
-    if work.html is not None:
-        pieces = _pieces({d.view.id: d.html for d in done})
-        tasks.append(lambda: staging.put("register.html", render_html(view, root, pieces)))
-    if work.md is not None:
-        pieces_md = _pieces({d.view.id: d.md for d in done})
-        tasks.append(lambda: staging.put("register.md", render_markdown(view, root, pieces_md)))
-    if work.docx is not None:
-        docx, tables = work.docx, [d.table for d in done]
-        dated = created or _day(max((a.record.updated for a in register.activities), default=None))
-        tasks.append(lambda: staging.put("register.docx", docx.register(view, tables, dated)))
-    beside(tasks, jobs)
+    job = Job(register, labels, register_view(register, labels, lang), created)
+    chosen = [_format(name)(job) for name in formats]
+    cache = cache or Cache(None)
+    spill = Spill(staging.folder / ".pieces")
+    try:
+        work = _PerActivity(job, tuple(chosen), cache, _context(cache, job, lang), spill, staging)
+        done = spread(work, range(len(register.activities)), jobs, progress)
+        heads = tuple(d.head for d in done)
+        staging.names.update(name for d in done for name in d.names)
+        view = dataclasses.replace(job.view, activities=heads)
+        tasks = [
+            _Assembly(fmt, view, [d.spilled[fmt.name] for d in done], spill, staging)
+            for fmt in chosen
+        ]
+        for names in beside(tasks, jobs):
+            staging.names.update(names)
+    finally:
+        spill.close()
+        shutil.rmtree(spill.folder, ignore_errors=True)
 
 
-def _pieces(by_id: dict[str, str | None]) -> Pieces | None:
-    """Each activity's block, rendered already; None if the template has no such block."""
-    if any(piece is None for piece in by_id.values()):
-        return None
-    return {"activity": lambda block: by_id[block["activity"].id]}
+def check_overrides(register: Register) -> list[Problem]:
+    """What a build would fail on in the register's own templates, labels or reference document
+    (``ropa check`` reports it, so a green check means the build will not fail on it): every
+    label file merged, every format's templates compiled, the reference document opened."""
+    problems: list[Problem] = []
+    for lang in languages(register.root):
+        try:
+            labels = load_labels(register.root, lang)
+        except UserError as error:
+            problems += error.problems
+            continue
+        job = Job(register, labels, register_view(register, labels, lang), None)
+        for name in FORMATS:
+            try:
+                _format(name)(job)
+            except UserError as error:
+                problems += [p for p in error.problems if p not in problems]
+    return problems
+
+
+def _format(name: str) -> type[Format]:
+    module, _, cls = FORMATS[name].partition(":")
+    return getattr(importlib.import_module(module), cls)
 
 
 class _Done(NamedTuple):
-    """What one activity contributes to the register-wide outputs."""
+    """What one activity gives the parent: its head, where each format's piece is (with the
+    piece's summary), and the files written for it."""
 
-    view: Any  # a _Lazy view: its sections are unpickled only if a template asks
-    table: Any  # its DOCX table (or None)
-    html: str | None  # its block of register.html (None: no such block, or no HTML)
-    md: str | None
+    head: ActivityHead
+    spilled: dict[str, tuple[Spilled, Any]]
+    names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class _PerActivity:
-    """One activity's share of every format (returned) and its own document (written), cached.
+    """Every format's share of one activity, from the cache or made afresh, then spilled.
 
-    The cache key covers everything an activity's output depends on: its record file, and — as
-    one digest — the organisation and catalogue files, the vocabularies, the templates and label
-    files and the language. Change any of those and every activity is rendered afresh.
+    A cache entry is one format's ``(head, piece, files)`` for one activity; its key covers the
+    activity's record file, the format's name and — as one digest — everything else an activity's
+    output depends on (see :func:`_context`). Change any of them and the entry is made afresh.
     """
 
-    register: Register
-    labels: dict
-    header: Any  # the RegisterView without activities (templates' `view` in a block)
-    docx: Any
-    html: Any  # register.html.j2, or None
-    md: Any
-    created: dt.datetime | None
-    staging: Staging
+    job: Job
+    formats: tuple[Format, ...]
     cache: Cache
     context: str
+    spill: Spill
+    staging: Staging
 
     def __call__(self, index: int) -> _Done:
-        activity = self.register.activities[index]
-        record = self.register.root / activity.source.path
-        key = self.cache.key(self.context, activity.id, record.read_bytes(), self._formats())
-        found, view = self.cache.get("activity", key, tuple), None
-        if found is None:
-            fresh = self._render(activity)
-            view = fresh.view
-            sections = pickle.dumps(view.sections)
-            found = (dataclasses.replace(view, sections=()), sections, *fresh[1:])
-            self.cache.put("activity", key, found)
-        head, sections, table, html, md = found
-        if self.docx:
-            self._document(activity, view or _Lazy(head, sections), table, key)
-        # Packed, the sections take a third of the memory and travel from a worker faster.
-        return _Done(_Lazy(head, sections), table, html, md)
-
-    def _formats(self) -> str:
-        return "".join(str(int(t is not None)) for t in (self.docx, self.html, self.md))
-
-    def _render(self, activity) -> _Done:
-        from ropa_build.render.view import activity_view
-
-        view = activity_view(self.register, activity, self.labels)
-        context = {"activity": view, "labels": self.labels, "view": self.header}
-        return _Done(
-            view,
-            self.docx.table(view, self.labels) if self.docx else None,
-            block(self.html, "activity", **context) if self.html else None,
-            block(self.md, "activity", **context) if self.md else None,
-        )
-
-    def _document(self, activity, view, table, key: str) -> None:
-        """``activities/<id>.docx``, dated by its own record unless a date is given."""
-        created = self.created or _day(activity.record.updated)
-        dated = self.cache.key(key, created.isoformat())
-        document = self.cache.get("docx", dated, bytes)
-        if document is None:
-            document = self.docx.activity(view, table, self.labels, created)
-            self.cache.put("docx", dated, document)
-        self.staging.put(f"activities/{activity.id}.docx", document)
+        activity = self.job.register.activities[index]
+        record = (self.job.register.root / activity.source.path).read_bytes()
+        view, head, spilled, names = None, None, {}, []
+        for fmt in self.formats:
+            key = self.cache.key(self.context, fmt.name, activity.id, record)
+            entry = self.cache.get(fmt.name, key, tuple)
+            if entry is None:
+                view = view or activity_view(self.job.register, activity, self.job.labels)
+                piece = fmt.piece(activity, view)
+                entry = (view.head, piece, tuple(fmt.files(activity, view, piece)))
+                self.cache.put(fmt.name, key, entry)
+            head, piece, files = entry
+            for name, data in files:
+                self.staging.put(name, data)
+                names.append(name)
+            spilled[fmt.name] = (self.spill.add(piece), fmt.summary(piece))
+        if head is None:  # no format asked for (a build of no format still lists its heads)
+            head = activity_view(self.job.register, activity, self.job.labels).head
+        return _Done(head, spilled, tuple(names))
 
 
-class _Lazy:
-    """An activity's view from the cache: the sections are unpickled only if a template asks.
+@dataclass(frozen=True)
+class _Assembly:
+    """One format's register-wide files, written into staging; returns their names."""
 
-    The built-in templates splice in each activity's cached block and never ask; a template
-    without the block still works, just slower.
-    """
+    fmt: Format
+    view: Any
+    spilled: list[tuple[Spilled, Any]]
+    spill: Spill
+    staging: Staging
 
-    def __init__(self, head: Any, sections: bytes):
-        self._head, self._sections = head, sections
+    def __call__(self) -> list[str]:
+        pieces = self.spill.pieces([where for where, _ in self.spilled])
+        try:
+            summaries = [summary for _, summary in self.spilled]
+            names = []
+            for name, data in self.fmt.assemble(self.view, pieces, summaries):
+                self.staging.put(name, data)
+                names.append(name)
+            return names
+        finally:
+            pieces.close()
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):  # pickle and copy probe for these; never the head's
-            raise AttributeError(name)
-        if name == "sections":
-            self.__dict__["sections"] = pickle.loads(self._sections)
-            return self.__dict__["sections"]
-        return getattr(self._head, name)
+
+def _context(cache: Cache, job: Job, lang: str) -> str:
+    """Everything besides its record that an activity's output depends on, as one key."""
+    if cache.folder is None:
+        return ""  # nothing is cached: no need to hash the inputs
+    created = job.created.isoformat() if job.created else ""
+    return cache.key(lang, created, _inputs_digest(job.register.root))
 
 
 def _inputs_digest(root: Path) -> str:
@@ -188,64 +198,3 @@ def _inputs_digest(root: Path) -> str:
                 if p.is_file()
             ]
     return file_digest((name, path) for name, path in files if path.is_file())
-
-
-def _day(day: dt.date | None) -> dt.datetime:
-    return dt.datetime.combine(day or dt.date(1980, 1, 1), dt.time(), tzinfo=dt.UTC)
-
-
-def languages(root: Path) -> list[str]:
-    """Every language with a label file on the search path."""
-    return sorted(
-        {
-            p.stem
-            for folder in search_path(root, "templates")
-            for p in (folder / "labels").glob("*.yaml")
-        }
-    )
-
-
-def labels(root: Path, lang: str) -> dict:
-    """The label file for ``lang``; a key missing compared with Danish is a user error."""
-    if lang not in languages(root):
-        raise UserError(
-            [
-                Problem(
-                    f"labels/{lang}.yaml",
-                    1,
-                    1,
-                    "unknown-language",
-                    f"no labels for language '{lang}'",
-                    f"use one of: {', '.join(languages(root))}, or add "
-                    f"templates/labels/{lang}.yaml",
-                )
-            ]
-        )
-    found = load_data(root, "templates", f"labels/{lang}.yaml")
-    missing = sorted(_missing(load_data(root, "templates", "labels/da.yaml"), found))
-    if missing:
-        path = str(find(root, "templates", f"labels/{lang}.yaml"))
-        raise UserError(
-            [
-                Problem(
-                    path,
-                    1,
-                    1,
-                    "missing-label",
-                    f"label '{key}' is missing",
-                    "copy it from labels/da.yaml and translate it",
-                )
-                for key in missing
-            ]
-        )
-    return found
-
-
-def _missing(reference: dict, labels: dict, prefix: str = "") -> list[str]:
-    keys = []
-    for key, value in reference.items():
-        if key not in labels:
-            keys.append(prefix + key)
-        elif isinstance(value, dict) and isinstance(labels[key], dict):
-            keys += _missing(value, labels[key], f"{prefix}{key}.")
-    return keys

@@ -17,84 +17,99 @@ import datetime as dt
 import hashlib
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
-from jinja2 import Environment
 from markupsafe import Markup
 
+from ropa_build.errors import Problem, UserError
 from ropa_build.render.docx_package import FIRST_LIST_NUM_ID, package_docx
+from ropa_build.render.docx_reference import prepare
+from ropa_build.render.format import Format, Job, Output
 from ropa_build.render.templating import environment, render, stream, template
-from ropa_build.render.view import ActivityView, RegisterView, Row
-from ropa_build.resources import find
+from ropa_build.render.view import ActivityHead, ActivityView, RegisterView, Row
+from ropa_build.resources import display_path, find
 from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, Text, text_length
+from ropa_build.validate import Activity
 
 BULLETS = 1  # numId of the reference document's bullet list
 _LIST_PLACEHOLDER = re.compile(r'w:val="#N(\d+)"')
+_STYLE = re.compile(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"{]+)"')
 
 
-@dataclass(frozen=True)
-class Docx:
-    """The DOCX templates and reference document of one build, in three steps a build can spread
-    over processes and cache: each activity's table, its own document, the whole register."""
+class Docx(Format):
+    """The DOCX format: each activity's table (the piece), its own document, the register."""
 
-    env: Environment
-    reference: bytes
+    name = "docx"
 
-    @classmethod
-    def load(cls, root: Path) -> Docx:
+    def __init__(self, job: Job) -> None:
+        super().__init__(job)
+        root = job.register.root
         env = environment(root, autoescape=True, filters={})
-        return cls(env, find(root, "templates", "reference.docx").read_bytes())
+        self.templates = {
+            name: template(env, f"docx/{name}.xml.j2")
+            for name in ("activity-table", "activity", "register")
+        }
+        path = find(root, "templates", "reference.docx")
+        self.reference = path.read_bytes()
+        used = {"RopaCell", "Hyperlink"}  # besides those the templates name: see _Table
+        for name in env.list_templates(filter_func=lambda name: name.startswith("docx/")):
+            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            used.update(_STYLE.findall(source))
+        _check_reference(self.reference, display_path(root, path), used)
 
-    def table(self, activity: ActivityView, labels: dict) -> _Table:
+    def piece(self, activity: Activity, view: ActivityView) -> _Table:
         """The activity's table; the same in its own document and in the register."""
         table = _Table()
         table.xml = render(
-            template(self.env, "docx/activity-table.xml.j2"),
-            activity=activity,
-            table=table,
-            labels=labels,
+            self.templates["activity-table"], activity=view, table=table, labels=self.job.labels
         )
         return table
 
-    def activity(
-        self, activity: ActivityView, table: _Table, labels: dict, created: dt.datetime
-    ) -> bytes:
-        """``activities/<id>.docx``: one activity as its own document, like the seed."""
+    def summary(self, table: _Table) -> tuple[int, frozenset[str]]:
+        return table.lists, frozenset(table.links)
+
+    def files(self, activity: Activity, view: ActivityView, table: _Table) -> Iterator[Output]:
+        """``activities/<id>.docx``: one activity as its own document, like the seed; dated by its
+        own record unless the build gives a date."""
         body = render(
-            template(self.env, "docx/activity.xml.j2"),
-            activity=activity,
+            self.templates["activity"],
+            activity=view,
             table=table.numbered_from(0),
-            labels=labels,
+            labels=self.job.labels,
         )
-        return package_docx(
-            self.reference,
-            body,
-            hyperlinks=table.relationships(),
-            numbered_lists=table.lists,
-            title=activity.title,
-            created=created,
+        yield (
+            f"activities/{activity.id}.docx",
+            package_docx(
+                self.reference,
+                body,
+                hyperlinks=table.relationships(),
+                numbered_lists=table.lists,
+                title=view.title,
+                created=self.job.created or _day(activity.record.updated),
+            ),
         )
 
-    def register(self, view: RegisterView, tables: list[_Table], created: dt.datetime) -> bytes:
+    def assemble(
+        self, view: RegisterView, pieces: Sequence[_Table], summaries: Sequence[Any]
+    ) -> Iterator[Output]:
         """``register.docx``: every table, its numbered lists renumbered to stay distinct."""
-        placed = _Placed(view.activities, tables)
-        body = stream(
-            template(self.env, "docx/register.xml.j2"),
-            view=view,
-            labels=view.labels,
-            activities=placed,
-        )
-        links = sorted({link for table in tables for link in table.links})
-        return package_docx(
-            self.reference,
-            body,
-            hyperlinks=[(_link_id(url), url) for url in links],
-            numbered_lists=placed.lists,
-            title=f"{view.title} – {view.organisation}",
-            created=created,
+        placed = _Placed(view.activities, pieces, [lists for lists, _ in summaries])
+        body = stream(self.templates["register"], view=view, labels=view.labels, activities=placed)
+        links = sorted({link for _, table_links in summaries for link in table_links})
+        newest = max((a.record.updated for a in self.job.register.activities), default=None)
+        yield (
+            "register.docx",
+            package_docx(
+                self.reference,
+                body,
+                hyperlinks=[(_link_id(url), url) for url in links],
+                numbered_lists=placed.lists,
+                title=f"{view.title} – {view.organisation}",
+                created=self.job.created or _day(newest),
+            ),
         )
 
 
@@ -102,9 +117,11 @@ class _Placed(Sequence):
     """(activity, table) pairs, each table numbered after the lists before it — made when the
     template reaches it, so the register never holds a second copy of every table."""
 
-    def __init__(self, activities: Sequence[ActivityView], tables: Sequence[_Table]):
+    def __init__(
+        self, activities: Sequence[ActivityHead], tables: Sequence[_Table], lists: Sequence[int]
+    ):
         self.activities, self.tables = activities, tables
-        self.starts = list(itertools.accumulate((t.lists for t in tables), initial=0))
+        self.starts = list(itertools.accumulate(lists, initial=0))
         self.lists = self.starts.pop()
 
     def __len__(self) -> int:
@@ -183,6 +200,45 @@ class _Table:
 
 def _paragraph(style: str, numbering: str, runs: str) -> str:
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{numbering}</w:pPr>{runs}</w:p>'
+
+
+def _check_reference(reference: bytes, display: str, styles: Iterable[str]) -> None:
+    """A register's own reference document, checked before anything is rendered with it: a file
+    that is not a Word document, or lacks a style the templates use, is the user's to fix."""
+    try:
+        ref = prepare(reference)
+    except ValueError as error:
+        raise UserError(
+            [
+                Problem(
+                    display,
+                    1,
+                    1,
+                    "bad-reference-docx",
+                    str(error),
+                    "save it from Word as a .docx, or delete it to use the built-in one",
+                )
+            ]
+        ) from None
+    missing = sorted(set(styles) - ref.style_ids - set(ref.style_aliases))
+    if missing:
+        raise UserError(
+            [
+                Problem(
+                    display,
+                    1,
+                    1,
+                    "reference-style-missing",
+                    f"the reference document has no style {', '.join(missing)}",
+                    "add the styles in Word (Styles pane → New Style, with exactly these names), "
+                    "or start from the built-in templates/reference.docx",
+                )
+            ]
+        )
+
+
+def _day(day: dt.date | None) -> dt.datetime:
+    return dt.datetime.combine(day or dt.date(1980, 1, 1), dt.time(), tzinfo=dt.UTC)
 
 
 def _link_id(url: str) -> str:

@@ -7,7 +7,7 @@ by fixed names — is done once per reference and cached; packaging a document
 (:mod:`ropa_build.render.docx_package`) then only concatenates strings.
 
 Problems with a reference are :class:`ValueError` with a sentence a user can act on; the DOCX
-format turns them into a user error at the reference's path.
+format (:mod:`ropa_build.render.docx`) turns them into a user error at the reference's path.
 """
 
 from __future__ import annotations
@@ -120,6 +120,7 @@ class Reference:
     numbering: Numbering
     titled: tuple[tuple[str, str], ...]
     style_aliases: Mapping[str, str]
+    style_ids: frozenset[str]
 
     def rename_styles(self, body_xml: str) -> str:
         """Point built-in style references at the reference's own IDs, if they differ."""
@@ -180,6 +181,7 @@ def prepare(reference: bytes) -> Reference:
         numbering=numbering,
         titled=titled,
         style_aliases=MappingProxyType(_style_aliases(files, styles_name)),
+        style_ids=_style_ids(files, styles_name),
     )
 
 
@@ -382,6 +384,15 @@ def _complex_title_results(root: etree._Element) -> list[list[etree._Element]]:
         elif stack and el.tag == tags[2] and stack[-1][1]:
             stack[-1][2].append(el)
     return results
+
+
+def _style_ids(files: Mapping[str, bytes], name: str) -> frozenset[str]:
+    if not name:
+        return frozenset()
+    return frozenset(
+        style.get(f"{{{W_NS}}}styleId", "")
+        for style in _parse(files, name).iter(f"{{{W_NS}}}style")
+    )
 
 
 def _style_aliases(files: Mapping[str, bytes], name: str) -> dict[str, str]:

@@ -6,30 +6,25 @@ Autoescaping is on for the whole template; record text reaches the page only thr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from html import escape
-from pathlib import Path
 
-import jinja2
 from markupsafe import Markup
 
-from ropa_build.render.templating import Pieces, environment, stream, template
-from ropa_build.render.view import RegisterView
+from ropa_build.render.format import TemplateFormat
 from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, Text
 
 
-def render_html(view: RegisterView, root: Path, pieces: Pieces | None = None) -> Iterator[str]:
-    """The register as ``register.html``, in pieces (it can be hundreds of megabytes).
+class Html(TemplateFormat):
+    """``register.html``, from ``register.html.j2`` (its ``activity`` block is rendered per
+    activity)."""
 
-    ``pieces``: blocks already rendered (:func:`ropa_build.render.templating.stream`).
-    """
-    return stream(html_template(root), pieces=pieces, view=view, labels=view.labels)
+    name = "html"
+    template_name = "register.html.j2"
+    output_name = "register.html"
+    autoescape = True
 
-
-def html_template(root: Path) -> jinja2.Template:
-    """``register.html.j2``; its ``activity`` block is also rendered alone, per activity."""
-    env = environment(root, autoescape=True, filters={"rich": rich})
-    return template(env, "register.html.j2")
+    def filters(self) -> dict:
+        return {"rich": rich}
 
 
 def rich(blocks: tuple[Block, ...]) -> Markup:

@@ -8,13 +8,8 @@ read as markup is backslash-escaped: the columns hold whatever the text contains
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import jinja2
-
-from ropa_build.render.templating import Pieces, environment, stream, template
-from ropa_build.render.view import RegisterView
+from ropa_build.render.format import TemplateFormat
 from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, Text
 
 # Inside a cell only inline syntax matters: emphasis, code, links, HTML, entities, strike-through,
@@ -22,20 +17,16 @@ from ropa_build.richtext import Block, Break, Emph, Inline, Link, Para, Strong, 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$!])")
 
 
-def render_markdown(view: RegisterView, root: Path, pieces: Pieces | None = None) -> Iterator[str]:
-    """The register as ``register.md``, in pieces (it can be hundreds of megabytes).
+class Markdown(TemplateFormat):
+    """``register.md``, from ``register.md.j2`` (its ``activity`` block rendered per activity)."""
 
-    ``pieces``: blocks already rendered (:func:`ropa_build.render.templating.stream`).
-    """
-    return stream(markdown_template(root), pieces=pieces, view=view, labels=view.labels)
+    name = "md"
+    template_name = "register.md.j2"
+    output_name = "register.md"
+    autoescape = False
 
-
-def markdown_template(root: Path) -> jinja2.Template:
-    """``register.md.j2``; its ``activity`` block is also rendered alone, per activity."""
-    env = environment(
-        root, autoescape=False, filters={"cell": cell, "md": escape, "slug": _slugs()}
-    )
-    return template(env, "register.md.j2")
+    def filters(self) -> dict:
+        return {"cell": cell, "md": escape, "slug": _slugs()}
 
 
 def escape(text: str) -> str:

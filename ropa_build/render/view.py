@@ -10,6 +10,7 @@ content, and for checklist lines a mark.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from babel.dates import format_date
@@ -46,12 +47,25 @@ class Section:
 
 
 @dataclass(frozen=True)
-class ActivityView:
+class ActivityHead:
+    """What the register-wide parts of a document show of an activity (its contents line)."""
+
     id: str
     title: str
     month: str
     meta: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ActivityView(ActivityHead):
+    """One activity's table; its head is all the register-wide templates see of it, except
+    inside the block that renders the activity itself."""
+
     sections: tuple[Section, ...]
+
+    @property
+    def head(self) -> ActivityHead:
+        return ActivityHead(self.id, self.title, self.month, self.meta)
 
 
 @dataclass(frozen=True)
@@ -62,16 +76,12 @@ class RegisterView:
     version: str
     date: str
     labels: dict
-    activities: tuple[ActivityView, ...]
+    activities: Sequence[ActivityHead]  # heads, or whole views where a template needs them
 
 
-def register_view(
-    register: Register, labels: dict, lang: str, activities: list[ActivityView] | None = None
-) -> RegisterView:
-    """The whole register; its date is the newest record's, so a rebuild never changes it.
-
-    ``activities``: their views, if already made (by worker processes, or from the cache).
-    """
+def register_view(register: Register, labels: dict, lang: str) -> RegisterView:
+    """The register's own lines, without its activities (the render stage adds them as they are
+    made); its date is the newest record's, so a rebuild never changes it."""
     newest = max((a.record.updated for a in register.activities), default=dt.date(1970, 1, 1))
     return RegisterView(
         lang=lang,
@@ -80,11 +90,7 @@ def register_view(
         version=register.organisation.document.version,
         date=_date(newest, labels),
         labels=labels,
-        activities=tuple(
-            activities
-            if activities is not None
-            else (activity_view(register, a, labels) for a in register.activities)
-        ),
+        activities=(),
     )
 
 
