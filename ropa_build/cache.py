@@ -20,9 +20,11 @@ import hashlib
 import os
 import pickle
 import sys
+import zlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ropa_build.errors import Problem
 from ropa_build.source import Source
@@ -69,7 +71,9 @@ class Cache:
         """Store ``value``; a cache that cannot be written (read-only checkout) is skipped."""
         if self.folder is None:
             return
-        path = self._path(kind, key)
+        self._write(self._path(kind, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _write(self, path: Path, data: bytes) -> bool:
         # Written aside, then renamed: a reader never sees half an entry, even from a build
         # that is killed or runs at the same time (the name aside is this process's own).
         aside = path.with_name(f".{path.name}.{os.getpid()}")
@@ -78,12 +82,33 @@ class Cache:
                 path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 with open(aside, "wb") as handle:
-                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    handle.write(data)
                 os.replace(aside, path)
+                return True
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(aside)
                 raise
+        return False
+
+    def get_parts(self, kind: str, key: str) -> Entry | None:
+        """The parts stored under ``key`` (each checked against its CRC), or None."""
+        if self.folder is None:
+            return None
+        path = self._path(kind, key)
+        try:
+            return Entry.read(str(path), path.read_bytes(), 0)
+        except Exception:  # missing, truncated, garbage: recompute
+            return None
+
+    def put_parts(self, kind: str, key: str, parts: dict[str, bytes]) -> Entry | None:
+        """Store ``parts`` as one entry whose parts can be read one by one later (by their
+        :class:`Part`); None if nothing is cached (or the cache cannot be written)."""
+        if self.folder is None:
+            return None
+        data = pack_parts(parts)
+        path = self._path(kind, key)
+        return Entry.read(str(path), data, 0) if self._write(path, data) else None
 
     def reader(self, read: Reader) -> Reader:
         """``read`` (a YAML file → source and problems), remembered by the file's bytes.
@@ -110,6 +135,56 @@ class Cache:
     def _path(self, kind: str, key: str) -> Path:
         assert self.folder is not None
         return self.folder / kind / key[:2] / key
+
+
+class Part(NamedTuple):
+    """Where one part of an entry is: a file, an offset and a length (read with :func:`read`)."""
+
+    file: str
+    offset: int
+    length: int
+
+
+def read(part: Part) -> bytes:
+    with open(part.file, "rb") as handle:
+        handle.seek(part.offset)
+        return handle.read(part.length)
+
+
+def pack_parts(parts: dict[str, bytes]) -> bytes:
+    """An entry of named parts: a small header (each part's name, length and CRC-32), then the
+    parts themselves, so a reader can take one part without unpickling the others."""
+    header = pickle.dumps(
+        [(name, len(data), zlib.crc32(data)) for name, data in parts.items()], protocol=5
+    )
+    return b"".join([len(header).to_bytes(4, "little"), header, *parts.values()])
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An entry's parts, and its bytes as just read or written (so they are not read again)."""
+
+    parts: dict[str, Part]
+    data: bytes
+    base: int  # where ``data`` starts in its file
+
+    @classmethod
+    def read(cls, file: str, data: bytes, base: int) -> Entry:
+        """The parts of ``data`` (made by :func:`pack_parts`); ValueError if it is not whole."""
+        size = int.from_bytes(data[:4], "little")
+        offset, found = 4 + size, {}
+        for name, length, crc in pickle.loads(data[4 : 4 + size]):
+            if zlib.crc32(memoryview(data)[offset : offset + length]) != crc:
+                raise ValueError(f"part {name} of {file} is damaged")
+            found[name] = Part(file, base + offset, length)
+            offset += length
+        if offset != len(data):
+            raise ValueError(f"{file} has trailing bytes")
+        return cls(found, data, base)
+
+    def part(self, name: str) -> bytes:
+        part = self.parts[name]
+        return self.data[part.offset - self.base : part.offset - self.base + part.length]
 
 
 def file_digest(files: Iterable[tuple[str, Path]]) -> str:

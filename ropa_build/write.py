@@ -29,13 +29,44 @@ MARKER = ".ropa-build-output"
 
 
 class Staging:
-    """The folder a build writes into before it becomes the output."""
+    """The folder a build writes into before it becomes the output.
 
-    def __init__(self, folder: Path):
+    A file can be put with the key of the cache entry it came from; the output then remembers
+    the key (in its marker file), and the next build links the file from the previous output
+    instead of writing it again when its key is the same — a rebuild of ten thousand activities
+    after a one-line change writes one activity's document, not ten thousand.
+    """
+
+    def __init__(self, folder: Path, previous: Path | None = None):
         self.folder = folder
         self.names: set[str] = set()  # relative paths of the files written, wherever written
+        self.keys: dict[str, str] = {}  # name → key, for the files put with one
+        self.previous = previous
+        self._before = _manifest(previous) if previous else {}
 
-    def put(self, name: str, data: bytes | Iterable[str]) -> None:
+    def adopt(self, name: str, key: str = "") -> None:
+        """Record a file that another process (a worker, with its own copy of this) wrote."""
+        self.names.add(name)
+        if key:
+            self.keys[name] = key
+
+    def link(self, name: str, key: str) -> bool:
+        """Link ``name`` from the previous output if it was made from ``key``; False if not."""
+        before = self._before.get(name)
+        if not key or before is None or before[0] != key or self.previous is None:
+            return False
+        source, target = self.previous / name, self.folder / name
+        try:
+            if source.stat().st_size != before[1]:  # changed by hand since: make it afresh
+                return False
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
+        except OSError:  # gone, or a file system without hard links: write it
+            return False
+        self.adopt(name, key)
+        return True
+
+    def put(self, name: str, data: bytes | Iterable[str], key: str = "") -> None:
         """Write one output file (``name`` is relative, with ``/``); it may not leave the folder.
 
         ``data`` is bytes, or text in pieces (UTF-8), written as they come. A worker process
@@ -50,7 +81,7 @@ class Staging:
         else:
             with open(target, "w", encoding="utf-8", newline="") as out:
                 out.writelines(data)
-        self.names.add(name)
+        self.adopt(name, key)
 
 
 @contextlib.contextmanager
@@ -68,13 +99,32 @@ def staged(out: Path) -> Iterator[Staging]:
         umask = os.umask(0)
         os.umask(umask)
         folder.chmod(0o777 & ~umask)  # mkdtemp makes it private; the output is ordinary
-        staging = Staging(folder)
+        staging = Staging(folder, out if out.is_dir() else None)
         yield staging
+        keys = "".join(
+            f"{key} {(folder / name).stat().st_size} {name}\n"
+            for name, key in sorted(staging.keys.items())
+        )
         (folder / MARKER).write_text(
-            "made by ropa build; this whole folder is replaced on every build\n"
+            "made by ropa build; this whole folder is replaced on every build\n" + keys,
+            encoding="utf-8",
         )
         with _lock(out):
             _swap(folder, out)
+
+
+def _manifest(out: Path) -> dict[str, tuple[str, int]]:
+    """The files of a previous output that were made from a cache entry: name → (key, size)."""
+    try:
+        lines = (out / MARKER).read_text(encoding="utf-8").splitlines()[1:]
+    except (OSError, UnicodeDecodeError):
+        return {}
+    found = {}
+    for line in lines:
+        key, size, name = [*line.split(" ", 2), "", ""][:3]
+        if len(key) == 64 and size.isdigit() and name:
+            found[name] = (key, int(size))
+    return found
 
 
 def _check_owned(out: Path) -> None:

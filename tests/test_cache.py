@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from ropa_build.cache import Cache
+from ropa_build.write import MARKER
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -43,7 +44,12 @@ def cached_ropa(tmp_path: Path):
 
 
 def outputs(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    """Every output file but the marker (which lists the cache keys the files were made from)."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in out.rglob("*")
+        if p.is_file() and p.name != MARKER
+    }
 
 
 def document_text(package: Path) -> str:

@@ -22,20 +22,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib
+import pickle
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ropa_build.cache import Cache, file_digest
+from ropa_build.cache import Cache, Entry, Part, file_digest
 from ropa_build.errors import Problem, UserError
 from ropa_build.labels import languages, load_labels
 from ropa_build.parallel import Progress, beside, spread
 from ropa_build.render.format import Format, Job
-from ropa_build.render.spill import Spill, Spilled
+from ropa_build.render.spill import Pieces, Spill
 from ropa_build.render.view import ActivityHead, activity_view, register_view
 from ropa_build.resources import search_path
-from ropa_build.validate import Register
+from ropa_build.validate import Activity, Register
 from ropa_build.write import Staging
 
 #: Every output format: its name (``--format``) and the class that makes it, as "module:Class".
@@ -70,14 +71,16 @@ def render(
         work = _PerActivity(job, tuple(chosen), cache, _context(cache, job, lang), spill, staging)
         done = spread(work, range(len(register.activities)), jobs, progress)
         heads = tuple(d.head for d in done)
-        staging.names.update(name for d in done for name in d.names)
+        for d in done:  # written in worker processes: the parent keeps the one record of names
+            for name in d.names:
+                staging.adopt(name, d.key)
         view = dataclasses.replace(job.view, activities=heads)
         tasks = [
-            _Assembly(fmt, view, [d.spilled[fmt.name] for d in done], spill, staging)
-            for fmt in chosen
+            _Assembly(fmt, view, [d.spilled[fmt.name] for d in done], staging) for fmt in chosen
         ]
         for names in beside(tasks, jobs):
-            staging.names.update(names)
+            for name in names:
+                staging.adopt(name)
     finally:
         spill.close()
         shutil.rmtree(spill.folder, ignore_errors=True)
@@ -113,17 +116,21 @@ class _Done(NamedTuple):
     piece's summary), and the files written for it."""
 
     head: ActivityHead
-    spilled: dict[str, tuple[Spilled, Any]]
+    spilled: dict[str, tuple[Part, Any]]
     names: tuple[str, ...]
+    key: str  # the cache entry the files came from ("" without a cache)
 
 
 @dataclass(frozen=True)
 class _PerActivity:
-    """Every format's share of one activity, from the cache or made afresh, then spilled.
+    """Every format's share of one activity, from the cache or made afresh.
 
-    A cache entry is one format's ``(head, piece, files)`` for one activity; its key covers the
-    activity's record file, the format's name and — as one digest — everything else an activity's
-    output depends on (see :func:`_context`). Change any of them and the entry is made afresh.
+    A cache entry holds one activity's parts, named by format: ``docx.piece``, ``docx.summary``,
+    ``docx.files`` (the names) and each file's bytes, for every format made so far, and the
+    activity's head. Its key covers the activity's record file and — as one digest — everything
+    else an activity's output depends on (see :func:`_context`); change any of them and the
+    entry is made afresh. A piece stays where it was stored — in the cache, or in the spill when
+    nothing is cached — and only where it is travels to the parent.
     """
 
     job: Job
@@ -135,24 +142,38 @@ class _PerActivity:
 
     def __call__(self, index: int) -> _Done:
         activity = self.job.register.activities[index]
-        record = (self.job.register.root / activity.source.path).read_bytes()
-        view, head, spilled, names = None, None, {}, []
+        key = ""
+        if self.cache.folder is not None:
+            record = (self.job.register.root / activity.source.path).read_bytes()
+            key = self.cache.key(self.context, activity.id, record)
+        entry = self.cache.get_parts("activity", key)
+        if entry is None or any(f"{f.name}.piece" not in entry.parts for f in self.formats):
+            entry = self._make(activity, key, entry)
+        names = []
         for fmt in self.formats:
-            key = self.cache.key(self.context, fmt.name, activity.id, record)
-            entry = self.cache.get(fmt.name, key, tuple)
-            if entry is None:
-                view = view or activity_view(self.job.register, activity, self.job.labels)
-                piece = fmt.piece(activity, view)
-                entry = (view.head, piece, tuple(fmt.files(activity, view, piece)))
-                self.cache.put(fmt.name, key, entry)
-            head, piece, files = entry
-            for name, data in files:
-                self.staging.put(name, data)
+            for name in pickle.loads(entry.part(f"{fmt.name}.files")):
+                if not self.staging.link(name, key):
+                    self.staging.put(name, entry.part(f"file:{name}"), key=key)
                 names.append(name)
-            spilled[fmt.name] = (self.spill.add(piece), fmt.summary(piece))
-        if head is None:  # no format asked for (a build of no format still lists its heads)
-            head = activity_view(self.job.register, activity, self.job.labels).head
-        return _Done(head, spilled, tuple(names))
+        spilled = {
+            f.name: (entry.parts[f"{f.name}.piece"], pickle.loads(entry.part(f"{f.name}.summary")))
+            for f in self.formats
+        }
+        return _Done(pickle.loads(entry.part("head")), spilled, tuple(names), key)
+
+    def _make(self, activity: Activity, key: str, old: Entry | None) -> Entry:
+        """The formats' parts made afresh (keeping those of other formats an entry had)."""
+        view = activity_view(self.job.register, activity, self.job.labels)
+        parts = {name: old.part(name) for name in old.parts} if old else {}
+        parts["head"] = _dumps(view.head)
+        for fmt in self.formats:
+            piece = fmt.piece(activity, view)
+            files = tuple(fmt.files(activity, view, piece))
+            parts[f"{fmt.name}.piece"] = _dumps(piece)
+            parts[f"{fmt.name}.summary"] = _dumps(fmt.summary(piece))
+            parts[f"{fmt.name}.files"] = _dumps(tuple(name for name, _ in files))
+            parts.update((f"file:{name}", data) for name, data in files)
+        return self.cache.put_parts("activity", key, parts) or self.spill.put_parts(parts)
 
 
 @dataclass(frozen=True)
@@ -161,12 +182,11 @@ class _Assembly:
 
     fmt: Format
     view: Any
-    spilled: list[tuple[Spilled, Any]]
-    spill: Spill
+    spilled: list[tuple[Part, Any]]
     staging: Staging
 
     def __call__(self) -> list[str]:
-        pieces = self.spill.pieces([where for where, _ in self.spilled])
+        pieces = Pieces([where for where, _ in self.spilled])
         try:
             summaries = [summary for _, summary in self.spilled]
             names = []
@@ -176,6 +196,10 @@ class _Assembly:
             return names
         finally:
             pieces.close()
+
+
+def _dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _context(cache: Cache, job: Job, lang: str) -> str:

@@ -1,9 +1,11 @@
-"""Pieces kept on disk between the moment a worker makes them and the moment they are assembled.
+"""Pieces kept on disk between the moment a worker makes them and the moment they are assembled,
+when there is no cache to keep them in.
 
 Ten thousand activities make about 450 MB of pieces; held in memory (and copied from the workers
-to the parent) they were most of a build's peak. Instead each process appends the pieces it makes
-to a file of its own, and the parent gets back only where each one is — a few numbers — and reads
-them one at a time, in order, as a register-wide file is streamed.
+to the parent) they were most of a build's peak. With a cache, a piece stays where the cache
+stored it and the parent reads it from there; without one, each process appends its pieces to a
+file of its own here. Either way the parent gets back only where each piece is — a few numbers —
+and reads them one at a time, in order, as a register-wide file is streamed.
 
 Appends are single unbuffered writes to a file only its process writes, so nothing is lost when a
 worker pool is torn down and no two writers share an offset.
@@ -15,37 +17,28 @@ import os
 import pickle
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
 
+from ropa_build.cache import Entry, Part, pack_parts
 
-class Spilled(NamedTuple):
-    """Where one piece is: a spill file's name, its offset and length."""
-
-    file: str
-    offset: int
-    length: int
+_OPEN_AT_MOST = 16
 
 
 class Spill:
-    """A folder of spill files, one per process: ``add`` in any process, ``pieces`` in the
-    parent."""
+    """A folder of spill files, one per process: ``put_parts`` in any process."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self._own: tuple[int, int, int] | None = None  # (pid, fd, size) of this process's file
 
-    def add(self, piece: Any) -> Spilled:
-        data = pickle.dumps(piece, protocol=pickle.HIGHEST_PROTOCOL)
+    def put_parts(self, parts: dict[str, bytes]) -> Entry:
+        data = pack_parts(parts)
         pid, fd, size = self._file()
         written = os.write(fd, data)
         while written < len(data):  # a short write (rare; a full disk raises)
             written += os.write(fd, data[written:])
         self._own = (pid, fd, size + len(data))
-        return Spilled(f"{pid}.pieces", size, len(data))
-
-    def pieces(self, where: Sequence[Spilled]) -> Pieces:
-        return Pieces(self.folder, where)
+        return Entry.read(str(self.folder / f"{pid}.pieces"), data, size)
 
     def close(self) -> None:
         if self._own is not None and self._own[0] == os.getpid():
@@ -62,10 +55,10 @@ class Spill:
 
 
 class Pieces(Sequence):
-    """The pieces at ``where``, read from disk one at a time as they are asked for."""
+    """The pickled pieces at ``where`` (in the cache or a spill), read one at a time."""
 
-    def __init__(self, folder: Path, where: Sequence[Spilled]):
-        self.folder, self.where = folder, where
+    def __init__(self, where: Sequence[Part]):
+        self.where = where
         self._open: dict[str, int] = {}
 
     def __len__(self) -> int:
@@ -75,7 +68,9 @@ class Pieces(Sequence):
         file, offset, length = self.where[index]
         fd = self._open.get(file)
         if fd is None:
-            fd = self._open[file] = os.open(self.folder / file, os.O_RDONLY)
+            if len(self._open) >= _OPEN_AT_MOST:  # cached pieces are a file each: keep few open
+                os.close(self._open.pop(next(iter(self._open))))
+            fd = self._open[file] = os.open(file, os.O_RDONLY)
         return pickle.loads(os.pread(fd, length, offset))
 
     def close(self) -> None:
