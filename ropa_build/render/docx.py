@@ -13,6 +13,7 @@ are numbered per document when the body is assembled.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import hashlib
 import itertools
@@ -28,6 +29,7 @@ from ropa_build.errors import Problem, UserError
 from ropa_build.render.docx_package import FIRST_LIST_NUM_ID, package_docx
 from ropa_build.render.docx_reference import prepare
 from ropa_build.render.format import Format, Job, Output
+from ropa_build.render.ooxml_zip import Deflated, deflate_piece
 from ropa_build.render.templating import environment, render, stream, template
 from ropa_build.render.view import ActivityHead, ActivityView, RegisterView, Row
 from ropa_build.resources import display_path, find
@@ -36,6 +38,7 @@ from ropa_build.validate import Activity
 
 BULLETS = 1  # numId of the reference document's bullet list
 _LIST_PLACEHOLDER = re.compile(r'w:val="#N(\d+)"')
+_SPLICE = "<ropa-build:deflated-table/>"  # never in record text: that is escaped
 _STYLE = re.compile(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"{]+)"')
 
 
@@ -59,6 +62,9 @@ class Docx(Format):
             source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
             used.update(_STYLE.findall(source))
         _check_reference(self.reference, display_path(root, path), used)
+        # A Word saved in another language names built-in styles its own way; the body is then
+        # renamed as one text, so its tables cannot be deflated ahead.
+        self.deflate_ahead = not prepare(self.reference).style_aliases
 
     def piece(self, activity: Activity, view: ActivityView) -> _Table:
         """The activity's table; the same in its own document and in the register."""
@@ -66,6 +72,8 @@ class Docx(Format):
         table.xml = render(
             self.templates["activity-table"], activity=view, table=table, labels=self.job.labels
         )
+        if self.deflate_ahead and not table.lists:  # no list numbers that depend on its place
+            table.deflated = deflate_piece(table.xml.encode())
         return table
 
     def summary(self, table: _Table) -> tuple[int, frozenset[str]]:
@@ -97,7 +105,9 @@ class Docx(Format):
     ) -> Iterator[Output]:
         """``register.docx``: every table, its numbered lists renumbered to stay distinct."""
         placed = _Placed(view.activities, pieces, [lists for lists, _ in summaries])
-        body = stream(self.templates["register"], view=view, labels=view.labels, activities=placed)
+        body = placed.spliced(
+            stream(self.templates["register"], view=view, labels=view.labels, activities=placed)
+        )
         links = sorted({link for _, table_links in summaries for link in table_links})
         newest = max((a.record.updated for a in self.job.register.activities), default=None)
         yield (
@@ -115,7 +125,12 @@ class Docx(Format):
 
 class _Placed(Sequence):
     """(activity, table) pairs, each table numbered after the lists before it — made when the
-    template reaches it, so the register never holds a second copy of every table."""
+    template reaches it, so the register never holds a second copy of every table.
+
+    A table deflated ahead reaches the template as a mark, which :meth:`spliced` replaces in the
+    template's output by the deflated table: a rebuild copies the compressed bytes of every table
+    that did not change, instead of compressing 400 MB of XML again.
+    """
 
     def __init__(
         self, activities: Sequence[ActivityHead], tables: Sequence[_Table], lists: Sequence[int]
@@ -123,12 +138,29 @@ class _Placed(Sequence):
         self.activities, self.tables = activities, tables
         self.starts = list(itertools.accumulate(lists, initial=0))
         self.lists = self.starts.pop()
+        self.pending: collections.deque[Deflated] = collections.deque()
 
     def __len__(self) -> int:
         return len(self.tables)
 
     def __getitem__(self, index):  # a slice is not needed by any template
-        return self.activities[index], self.tables[index].numbered_from(self.starts[index])
+        table = self.tables[index]
+        if table.deflated is not None:
+            self.pending.append(table.deflated)
+            return self.activities[index], Markup(_SPLICE)
+        return self.activities[index], table.numbered_from(self.starts[index])
+
+    def spliced(self, chunks: Iterator[str]) -> Iterator[str | Deflated]:
+        """The template's output with each mark replaced by its table, deflated."""
+        for chunk in chunks:
+            if _SPLICE not in chunk:
+                yield chunk
+                continue
+            first, *rest = chunk.split(_SPLICE)
+            yield first
+            for after in rest:
+                yield self.pending.popleft()
+                yield after
 
 
 @dataclass
@@ -138,6 +170,15 @@ class _Table:
     xml: str = ""
     links: set[str] = field(default_factory=set)
     lists: int = 0
+    deflated: Deflated | None = None  # for the register, when the table is position-free
+
+    def __getstate__(self) -> dict:
+        """Stored and spilled without its XML once it is deflated: the register needs only the
+        deflated bytes, and the activity's own document was made before it was stored."""
+        state = dict(self.__dict__)
+        if self.deflated is not None:
+            state["xml"] = ""
+        return state
 
     def numbered_from(self, start: int) -> Markup:
         if not self.lists:

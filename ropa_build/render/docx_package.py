@@ -42,7 +42,7 @@ from ropa_build.render.docx_reference import (
     Numbering,
     prepare,
 )
-from ropa_build.render.ooxml_zip import write_zip
+from ropa_build.render.ooxml_zip import Deflated, write_zip
 
 __all__ = ["FIRST_LIST_NUM_ID", "package_docx"]
 
@@ -66,7 +66,7 @@ _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 def package_docx(
     reference: bytes,
-    body_xml: str | Iterable[str],
+    body_xml: str | Iterable[str | Deflated],
     *,
     hyperlinks: Sequence[tuple[str, str]],
     numbered_lists: int,
@@ -77,7 +77,8 @@ def package_docx(
 
     *body_xml* is the escaped inner XML of ``w:body`` without the final
     ``w:sectPr``, using the ``w:`` and ``r:`` prefixes; it may come in pieces (a
-    register's body is streamed into the ZIP, never held whole).  *hyperlinks* are the
+    register's body is streamed into the ZIP, never held whole), among them pieces
+    deflated already (:class:`~ropa_build.render.ooxml_zip.Deflated`).  *hyperlinks* are the
     ``(relationship id, URL)`` pairs its ``w:hyperlink r:id`` attributes refer to;
     *numbered_lists* is how many numIds from ``FIRST_LIST_NUM_ID`` up it uses.
     *created* (naive means UTC) becomes both created and modified date.
@@ -89,10 +90,10 @@ def package_docx(
     if numbered_lists < 0:
         raise ValueError("numbered_lists must not be negative")
     if ref.style_aliases:  # rare (a Word saved in another language): rename in one piece
-        body_xml = (ref.rename_styles("".join(body_xml)),)
+        body_xml = (ref.rename_styles("".join(body_xml)),)  # type: ignore[arg-type]
     elif isinstance(body_xml, str):
         body_xml = (body_xml,)
-    parts: dict[str, str | Iterable[str]] = {
+    parts: dict[str, str | Iterable[str | Deflated]] = {
         ref.document_name: itertools.chain((ref.document.head,), body_xml, (ref.document.tail,)),
         ref.rels_name: ref.rels.fill(_hyperlink_rels(ref.rel_ids, hyperlinks)),
         ref.core_name: _fill_core(ref.core, title, created),
