@@ -50,6 +50,19 @@ class Staging:
         if key:
             self.keys[name] = key
 
+    def link_made_from(self, key: str) -> bool:
+        """Link every file of the previous output made from ``key``; False if there is none, or
+        one could not be linked (then nothing of them counts as done)."""
+        names = [name for name, (made, _) in self._before.items() if key and made == key]
+        linked = [name for name in names if self.link(name, key)]
+        if linked and len(linked) == len(names):
+            return True
+        for name in linked:  # a partial set is no use: the files are made afresh
+            (self.folder / name).unlink()
+            self.names.discard(name)
+            self.keys.pop(name, None)
+        return False
+
     def link(self, name: str, key: str) -> bool:
         """Link ``name`` from the previous output if it was made from ``key``; False if not."""
         before = self._before.get(name)

@@ -174,3 +174,37 @@ def test_a_moved_register_keeps_its_cache(register, cached_ropa, tmp_path) -> No
     assert cached_ropa("build", "--root", str(moved), "--out", str(tmp_path / "b")).returncode == 0
     assert sorted((tmp_path / "cache").rglob("*")) == entries  # every piece was found again
     assert outputs(tmp_path / "a") == outputs(tmp_path / "b")
+
+
+def test_a_rebuild_links_what_did_not_change_and_makes_what_did(
+    register, cached_ropa, tmp_path
+) -> None:
+    """Unchanged files come from the previous output as hard links (the same inode), changed
+    ones are made afresh, and a file changed by hand in the output is never trusted."""
+    reg = register()
+    out = tmp_path / "out"
+    build = ("build", "--root", str(reg.root), "--out", str(out))
+    assert cached_ropa(*build).returncode == 0
+    inodes = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*.*")}
+    assert cached_ropa(*build).returncode == 0  # nothing changed: every file linked
+    again = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*.*")}
+    assert {n: i for n, i in again.items() if n != MARKER} == {
+        n: i for n, i in inodes.items() if n != MARKER
+    }
+
+    reg.patch("records/support.yaml", "owner: Kundeservice", "owner: Kundeservice Nord")
+    (out / "activities" / "nyhedsbrev.docx").write_bytes(b"edited by hand")
+    before = outputs(out)
+    assert cached_ropa(*build).returncode == 0
+    after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*.*")}
+    made = sorted(n for n in after if n != MARKER and after[n] != again[n])
+    assert made == [
+        "activities/nyhedsbrev.docx",
+        "activities/support.docx",
+        "register.docx",
+        "register.html",
+        "register.md",
+    ]
+    assert outputs(out)["activities/nyhedsbrev.docx"] != before["activities/nyhedsbrev.docx"]
+    with zipfile.ZipFile(out / "activities" / "nyhedsbrev.docx") as document:
+        assert document.testzip() is None

@@ -75,12 +75,17 @@ def render(
             for name in d.names:
                 staging.adopt(name, d.key)
         view = dataclasses.replace(job.view, activities=heads)
-        tasks = [
-            _Assembly(fmt, view, [d.spilled[fmt.name] for d in done], staging) for fmt in chosen
-        ]
-        for names in beside(tasks, jobs):
+        tasks = []
+        for fmt in chosen:
+            # All of a register-wide file's inputs as one key: if the previous output was made
+            # from the same, its files are linked and the format is not assembled at all.
+            whole = _whole(cache, work.context, fmt.name, [d.key for d in done])
+            if not staging.link_made_from(whole):
+                spilled = [d.spilled[fmt.name] for d in done]
+                tasks.append(_Assembly(fmt, view, spilled, staging, whole))
+        for task, names in zip(tasks, beside(tasks, jobs), strict=True):
             for name in names:
-                staging.adopt(name)
+                staging.adopt(name, task.key)
     finally:
         spill.close()
         shutil.rmtree(spill.folder, ignore_errors=True)
@@ -184,6 +189,7 @@ class _Assembly:
     view: Any
     spilled: list[tuple[Part, Any]]
     staging: Staging
+    key: str  # of everything the files are made from ("" without a cache)
 
     def __call__(self) -> list[str]:
         pieces = Pieces([where for where, _ in self.spilled])
@@ -191,11 +197,17 @@ class _Assembly:
             summaries = [summary for _, summary in self.spilled]
             names = []
             for name, data in self.fmt.assemble(self.view, pieces, summaries):
-                self.staging.put(name, data)
+                self.staging.put(name, data, key=self.key)
                 names.append(name)
             return names
         finally:
             pieces.close()
+
+
+def _whole(cache: Cache, context: str, name: str, keys: list[str]) -> str:
+    if cache.folder is None or not all(keys):
+        return ""
+    return cache.key(context, name, *keys)
 
 
 def _dumps(value: Any) -> bytes:
