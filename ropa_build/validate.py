@@ -44,6 +44,7 @@ class Register:
     activities: tuple[Activity, ...]
     vocabulary: Vocabulary
     sources: tuple[Source, Source]  # organisation.yaml, catalogue.yaml
+    notices: tuple[Problem, ...] = ()  # warnings from reading: files that are not records
 
 
 def validate(sources: Sources, vocabulary: Vocabulary) -> Register:
@@ -69,6 +70,7 @@ def validate(sources: Sources, vocabulary: Vocabulary) -> Register:
         tuple(activities),
         vocabulary,
         (sources.organisation, sources.catalogue),
+        tuple(sources.warnings),
     )
 
 
