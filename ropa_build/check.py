@@ -511,15 +511,16 @@ def _unused_catalogue_entry(register: Register, today: dt.date) -> Iterator[Prob
 
 @rule("todo-left", "warning", "Art. 30 (a register, not a draft)")
 def _todo_left(register: Register, today: dt.date) -> Iterator[Problem]:
-    """``ropa new`` fills every field with a ``TODO:`` placeholder. One left in a record would
-    reach the DPO's Word document as if it were the register's content."""
-    for activity in register.activities:
-        for loc, text in _texts(activity.source.data, ()):
+    """``ropa new`` fills every field with a ``TODO:`` placeholder, and ``ropa init`` the
+    organisation and catalogue files too. One left would reach the DPO's Word document as if it
+    were the register's content."""
+    for source in (*register.sources, *(a.source for a in register.activities)):
+        for loc, text in _texts(source.data, ()):
             if "TODO" in text:
-                yield activity.source.problem(
+                yield source.problem(
                     loc,
                     "",
-                    "a TODO placeholder is left in the record",
+                    "a TODO placeholder is left here",
                     "write the real content, or remove the field",
                 )
 

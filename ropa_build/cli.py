@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -92,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _authoring(commands: argparse._SubParsersAction) -> None:
-    """The commands that help people write records: schema, new, docs."""
+    """The commands that help people write records: schema, new, init, docs."""
     root = {"type": Path, "default": Path("."), "help": "the register's folder (default: .)"}
     schema_cmd = commands.add_parser(
         "schema",
@@ -113,6 +114,27 @@ def _authoring(commands: argparse._SubParsersAction) -> None:
     new_cmd.add_argument("--root", **root)
     new_cmd.add_argument("--role", choices=("controller", "processor"), default="controller")
     new_cmd.set_defaults(run=_new)
+
+    init_cmd = commands.add_parser(
+        "init",
+        help="start a register in DIR: organisation, catalogue, a first record, CI",
+        description="Write a register that checks and builds at once: organisation.yaml and "
+        "catalogue.yaml with every field explained in Danish and English, records/ with an "
+        "example activity, the JSON Schemas for editors, .gitignore, the CI workflow, "
+        ".pre-commit-config.yaml and a README. Never overwrites a file: in a folder that "
+        "already holds a register it adds only what is missing.",
+    )
+    init_cmd.add_argument(
+        "dir", nargs="?", type=Path, default=Path("."), help="the folder (default: .)"
+    )
+    init_cmd.add_argument(
+        "--action",
+        metavar="OWNER/REPO@REF",
+        type=_action,
+        help="the ropa-build action the workflow uses (default: where this ropa-build was "
+        "installed from, if pip recorded it)",
+    )
+    init_cmd.set_defaults(run=_init)
 
     docs_cmd = commands.add_parser(
         "docs",
@@ -139,6 +161,27 @@ def _new(args: argparse.Namespace) -> int:
     print(f"wrote {path} — fill in every TODO:, then run `ropa check`", file=sys.stderr)
     if not (args.root / "schema" / "record.schema.json").is_file():
         print("run `ropa schema` once so that editors can complete the record", file=sys.stderr)
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from ropa_build.init import default_action, init_register
+
+    action = args.action or default_action()
+    written = init_register(args.dir, dt.date.today(), action)
+    for path in written:
+        print(f"added {path}", file=sys.stderr)
+    if not written:
+        print(f"nothing to add: {args.dir} already holds every file of a register", file=sys.stderr)
+        return 0
+    workflow = args.dir / ".github" / "workflows" / "register.yml"
+    if workflow in written and action.startswith("OWNER/"):
+        print(
+            f"in {workflow}, replace {action} with the GitHub repository and commit of "
+            "ropa-build you use (or run ropa init --action owner/ropa-build@<commit>)",
+            file=sys.stderr,
+        )
+    print("next: fill in every TODO:, then ropa check and ropa build", file=sys.stderr)
     return 0
 
 
@@ -178,6 +221,15 @@ def _common(command: argparse.ArgumentParser) -> None:
         type=dt.date.fromisoformat,
         default=None,
         help="the date reviews are judged against (default: today)",
+    )
+
+
+def _action(text: str) -> str:
+    """``owner/repo@ref`` (a path inside the repository allowed), as a workflow's ``uses:``."""
+    if re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w./-]+)?@[\w./-]+", text):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"'{text}' is not OWNER/REPO@REF — e.g. acme/ropa-build@<40-character commit>"
     )
 
 

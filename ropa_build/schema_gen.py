@@ -51,7 +51,7 @@ def write_schemas(root: Path) -> list[Path]:
     The output is byte-stable (sorted keys, one trailing newline), so the committed files can be
     compared with a fresh generation and a stale schema fails a test.
     """
-    texts = {name: _dump(schema) for name, schema in schemas(root).items()}
+    texts = schema_texts(root)
     folder = root / "schema"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -59,6 +59,11 @@ def write_schemas(root: Path) -> list[Path]:
         (folder / name).write_text(text, encoding="utf-8", newline="\n")
         written.append(folder / name)
     return written
+
+
+def schema_texts(root: Path) -> dict[str, str]:
+    """The schemas as the files' text, by file name (``ropa init`` writes the missing ones)."""
+    return {name: _dump(schema) for name, schema in schemas(root).items()}
 
 
 def schemas(root: Path) -> dict[str, dict[str, Any]]:

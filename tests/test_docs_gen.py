@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shlex
 import textwrap
 from pathlib import Path
 
 import pytest
-import yaml
 
 from ropa_build.check import RULES
 from ropa_build.docs_gen import EXAMPLES, write_docs
@@ -150,19 +148,3 @@ def test_cli_docs_writes_both_files(tmp_path: Path, ropa):
     result = ropa("docs", "--root", tmp_path, "--out", tmp_path / "out")
     assert result.code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["fields.md", "rules.md"]
-
-
-def test_the_shipped_workflow_and_hook_run_on_the_example_register(register, ropa):
-    """The `ropa` command lines in the workflow and the pre-commit hook work as written."""
-    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "register.yml").read_text())
-    steps = workflow["jobs"]["register"]["steps"]
-    lines = [s["run"] for s in steps if s.get("run", "").startswith("ropa ")]
-    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
-    assert lines == ["ropa check --format github", "ropa build"]
-    reg = register()
-    for line in [*lines, hook["entry"]]:
-        result = ropa(*shlex.split(line)[1:], "--root", reg.root)
-        assert result.code == 0
-    assert (reg.root / "output" / "register.docx").is_file()
-    artifact = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact"))
-    assert artifact["with"] == {"name": "register", "path": "output/", "if-no-files-found": "error"}
