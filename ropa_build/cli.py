@@ -22,8 +22,8 @@ from ropa_build.cache import Cache
 from ropa_build.check import RULES
 from ropa_build.errors import Problem, UserError
 from ropa_build.parallel import jobs_available
-from ropa_build.pipeline import Options, build, lint
-from ropa_build.render import FORMATS
+from ropa_build.pipeline import Options, build, checked
+from ropa_build.render import FORMATS, languages
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--lang", default="da", help="label language: da (default, Datatilsynet's wording) or en"
     )
-    build_cmd.set_defaults(run=_build)
+    build_cmd.set_defaults(run=_build, parser=build_cmd)
 
     check_cmd = commands.add_parser(
         "check",
@@ -218,10 +218,21 @@ def _common(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--today",
-        type=dt.date.fromisoformat,
+        type=_day,
+        metavar="YYYY-MM-DD",
         default=None,
         help="the date reviews are judged against (default: today)",
     )
+
+
+def _day(text: str) -> dt.date:
+    """``--today``: a date as YYYY-MM-DD, said in plain words when it is not (exit 2)."""
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"'{text}' is not a date — write YYYY-MM-DD, e.g. 2026-11-25")
 
 
 def _action(text: str) -> str:
@@ -274,6 +285,12 @@ def _progress():
 
 
 def _build(args: argparse.Namespace) -> int:
+    known = languages(args.root)
+    if args.lang not in known:  # a usage error (exit 2), like an unknown --format
+        args.parser.error(
+            f"argument --lang: no labels for the language '{args.lang}' — use "
+            f"{' or '.join(known)}, or add templates/labels/{args.lang}.yaml to the register"
+        )
     out = args.out or args.root / "output"
     formats = tuple(args.formats or FORMATS)
     written, warnings = build(args.root, out, formats, args.lang, _options(args))
@@ -283,13 +300,31 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    problems = lint(args.root, _options(args))
-    _report(problems, args.output_format, args.root)
+    register, problems = checked(args.root, _options(args))
+    _report(problems, args.output_format, args.root, strict=args.strict)
+    if not problems and args.output_format == "text":
+        count = len(register.activities)
+        print(
+            f"ok: {count} {'activity' if count == 1 else 'activities'}, 0 problems", file=sys.stderr
+        )
     failing = [p for p in problems if p.severity == "error" or args.strict]
     return 1 if failing else 0
 
 
-def _report(problems: list[Problem], output_format: str, root: Path) -> None:
+def _report(
+    problems: list[Problem], output_format: str, root: Path, *, strict: bool = False
+) -> None:
+    """The problems, and for a person (text) a summary; under ``strict`` it says that the
+    warnings fail the run, in Actions too (an annotation), since they look harmless there."""
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    why = ""
+    if strict and warnings:
+        why = (
+            "the run fails because of the warnings (--strict)"
+            if not errors
+            else "under --strict the warnings fail the run too"
+        )
     if output_format == "json":
         print(json.dumps([vars(p) for p in problems], ensure_ascii=False, indent=2))
         return
@@ -304,8 +339,10 @@ def _report(problems: list[Problem], output_format: str, root: Path) -> None:
         else:
             print(problem, file=sys.stderr)
     if problems and output_format == "text":
-        errors = sum(p.severity == "error" for p in problems)
-        print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=sys.stderr)
+        summary = f"{errors} error(s), {warnings} warning(s)"
+        print(f"{summary} — {why}" if why else summary, file=sys.stderr)
+    elif why and output_format == "github":
+        print(f"::error title=ropa check --strict::{warnings} warning(s): {why}")
 
 
 def _escape(text: str) -> str:

@@ -43,8 +43,14 @@ def read_register(root: Path, cache: Cache | None = None) -> Register:
 
 def lint(root: Path, options: Options) -> list[Problem]:
     """``ropa check``: every finding; raises :class:`UserError` if the register is invalid."""
+    return checked(root, options)[1]
+
+
+def checked(root: Path, options: Options) -> tuple[Register, list[Problem]]:
+    """:func:`lint` with the register it checked (the CLI says how many activities it holds)."""
     register = read_register(root, options.cache)
-    return check(register, options.today, select=set(options.select), ignore=set(options.ignore))
+    found = check(register, options.today, select=set(options.select), ignore=set(options.ignore))
+    return register, found
 
 
 def build(
