@@ -11,11 +11,14 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
 # Quiet: a user needs to know it is installing, not pip's every line (its errors still show).
+# setuptools' notice that an editable install maps templates/ and schema/ into the package is
+# for its own developers, not ours: silenced by its message, every other warning still shows.
 $(STAMP): pyproject.toml
 	@echo "setting up $(VENV) (ropa-build and its test tools; once, a minute or so)"
 	@$(PYTHON) -m venv $(VENV)
 	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@PYTHONWARNINGS="ignore:Editable installation" \
+	  $(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install ropa-build with its test tools
