@@ -12,9 +12,9 @@ compliance failure. So every entry under ``records/`` is either read or reported
 * subfolders are read too, at any depth. They only group files (by department, say): the id is
   still the file name and must be unique across all folders, and the record's ``owner`` says
   who owns it, so moving a file between folders never changes the register;
-* names are read in Unicode's composed form (NFC): macOS can write ``å`` as ``a`` plus a
+* ids are read in Unicode's composed form (NFC): macOS can write ``å`` as ``a`` plus a
   combining ring (NFD), which would otherwise be refused as an id or differ from the same name
-  typed on Linux;
+  typed on Linux (messages show the path as it is on disk);
 * a name that is almost a record (``.ymal``), a broken link with a record's name, a link to a
   folder or to a place outside the register is an error: the activity would be missing;
 * any other file (notes, ``.bak`` and ``~`` backups, hidden files) is a warning naming it. Only
@@ -147,9 +147,9 @@ def _walk(
     with os.scandir(folder) as listing:
         found = sorted(listing, key=lambda e: e.name)
     for item in found:
-        # NFC; a name that is not UTF-8 (Linux allows any bytes) is shown with U+FFFD
-        readable = item.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        name = unicodedata.normalize("NFC", readable)
+        # The path is shown as it is on disk (on Linux only those bytes open the file), and a
+        # name that is not UTF-8 (Linux allows any bytes) with U+FFFD; the id is read in NFC.
+        name = item.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         display = f"{shown}/{name}"
         path = Path(item.path)
         if not _inside(base, path):
@@ -186,7 +186,7 @@ def _file(
         else:
             problems.append(_not_a_record(display, f"a link to {target}, which does not exist"))
     elif is_record and item.is_file():
-        entries.append(_Entry(stem, path, display))
+        entries.append(_Entry(unicodedata.normalize("NFC", stem), path, display))
     elif is_record:
         problems.append(_not_a_record(display, "not a regular file"))
     elif name.startswith("."):
@@ -237,7 +237,7 @@ def _outside(display: str) -> Problem:
 
 
 def _bad_name(entry: _Entry) -> tuple[str, str]:
-    name = entry.display.rsplit("/", 1)[-1]
+    name = unicodedata.normalize("NFC", entry.display.rsplit("/", 1)[-1])
     suffix = name[len(entry.id) :]
     return (
         f"'{name}' cannot be a record id: use letters, digits, '-' and '_' only",
