@@ -125,7 +125,12 @@ def _authoring(commands: argparse._SubParsersAction) -> None:
         "already holds a register it adds only what is missing.",
     )
     init_cmd.add_argument(
-        "dir", nargs="?", type=Path, default=Path("."), help="the folder (default: .)"
+        "root",
+        metavar="DIR",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        help="the folder (default: .)",
     )
     init_cmd.add_argument(
         "--action",
@@ -165,16 +170,21 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from ropa_build.init import default_action, init_register
+    from ropa_build.init import default_action, gitignore_gaps, init_register
 
     action = args.action or default_action()
-    written = init_register(args.dir, dt.date.today(), action)
+    written = init_register(args.root, dt.date.today(), action)
     for path in written:
         print(f"added {path}", file=sys.stderr)
+    gaps = gitignore_gaps(args.root)
+    if gaps:
+        print(f"kept {args.root / '.gitignore'}; add to it: {' '.join(gaps)}", file=sys.stderr)
     if not written:
-        print(f"nothing to add: {args.dir} already holds every file of a register", file=sys.stderr)
+        print(
+            f"nothing to add: {args.root} already holds every file of a register", file=sys.stderr
+        )
         return 0
-    workflow = args.dir / ".github" / "workflows" / "register.yml"
+    workflow = args.root / ".github" / "workflows" / "register.yml"
     if workflow in written and action.startswith("OWNER/"):
         print(
             f"in {workflow}, replace {action} with the GitHub repository and commit of "

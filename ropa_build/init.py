@@ -32,6 +32,7 @@ from urllib.parse import urlparse
 from pydantic import BaseModel
 
 from ropa_build import __version__
+from ropa_build.errors import Problem, UserError
 from ropa_build.load import RECORD_SUFFIXES
 from ropa_build.models import Catalogue, Organisation
 from ropa_build.scaffold import new_record
@@ -111,6 +112,10 @@ def init_register(root: Path, today: dt.date, action: str | None = None) -> list
     ``action`` is what the workflow's ``uses:`` names (``owner/ropa-build@ref``); by default
     where this ropa-build was installed from, if pip recorded a GitHub repository and commit.
     """
+    if root.exists() and not root.is_dir():
+        raise UserError(
+            [Problem(str(root), 1, 1, "not-a-folder", "this is a file", "name a folder to init")]
+        )
     texts = {
         "organisation.yaml": _commented("organisation.yaml", Organisation, _ORGANISATION),
         "catalogue.yaml": _commented("catalogue.yaml", Catalogue, _CATALOGUE),
@@ -134,6 +139,14 @@ def init_register(root: Path, today: dt.date, action: str | None = None) -> list
     if not _has_records(root / "records"):
         written.append(new_record(root, EXAMPLE_TITLE, "controller", today))
     return written
+
+
+def gitignore_gaps(root: Path) -> list[str]:
+    """The lines of the starter .gitignore that ``root``'s own .gitignore lacks (it is kept)."""
+    path = root / ".gitignore"
+    have = set(path.read_text(encoding="utf-8").split()) if path.is_file() else set()
+    wanted = [line for line in _starter("gitignore").splitlines() if not line.startswith("#")]
+    return [line for line in wanted if line and line not in have]
 
 
 def default_action() -> str:

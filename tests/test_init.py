@@ -193,3 +193,17 @@ def test_a_malformed_action_is_a_usage_error(tmp_path: Path, ropa):
     assert result.code == 2
     assert "is not OWNER/REPO@REF" in result.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_an_own_gitignore_is_kept_and_its_gaps_named(tmp_path: Path, ropa):
+    (tmp_path / ".gitignore").write_text("output/\n*.pyc\n", encoding="utf-8")
+    result = ropa("init", tmp_path, "--action", ACTION)
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "output/\n*.pyc\n"
+    assert f"kept {tmp_path}/.gitignore; add to it: .ropa-cache/ .output.lock" in result.stderr
+
+
+def test_init_on_a_file_is_a_user_error(tmp_path: Path, ropa):
+    (tmp_path / "x").write_text("", encoding="utf-8")
+    result = ropa("init", tmp_path / "x")
+    assert result.code == 1
+    assert "error[not-a-folder]" in result.stderr
