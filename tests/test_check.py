@@ -22,7 +22,7 @@ KUNDER = "records/kunder.yaml"  # a controller record
 SUPPORT = "records/support.yaml"  # a processor record
 
 
-Patch = tuple[str, str, str]  # (file, old text, new text): old must occur exactly once
+Patch = tuple[str, str | None, str]  # (file, old, new): old occurs exactly once; None: a new file
 
 
 @dataclass
@@ -233,6 +233,12 @@ CASES = [
             (SUPPORT, "country: MK", "country: CH"),
         ],
     ),
+    Case(  # notes beside the records are named; the same notes elsewhere are not
+        "not-a-record",
+        [("records/noter.md", None, "# Noter fra mødet med HR\n")],
+        [("records/noter.md", 1, 1)],
+        [("docs/noter.md", None, "# Noter fra mødet med HR\n")],
+    ),
     Case(
         "todo-left",
         [(SUPPORT, "security: Maskerede data", "security: TODO Maskerede data")],
@@ -263,7 +269,10 @@ def ids(cases: list[Case]) -> list[str]:
 def patched(register, patches: list[Patch]):
     reg = register(DATA / "clean")
     for file, old, new in patches:
-        reg.patch(file, old, new)
+        if old is None:  # a new file
+            reg.write(file, new)
+        else:
+            reg.patch(file, old, new)
     return reg
 
 

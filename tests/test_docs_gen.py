@@ -98,12 +98,13 @@ def test_every_rule_has_an_example():
 
 def _register(root: Path, file: str | None = None, text: str = "") -> Path:
     """BASE in ``root``; an example's record fragment is merged into the record, a whole
-    organisation.yaml or catalogue.yaml replaces the file."""
+    organisation.yaml or catalogue.yaml replaces the file, any other file is written as is."""
     for name, content in BASE.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(content).lstrip(), encoding="utf-8")
-    if file in ("organisation.yaml", "catalogue.yaml"):
+    if file and file != "records/<id>.yaml":
+        (root / file).parent.mkdir(parents=True, exist_ok=True)
         (root / file).write_text(text, encoding="utf-8")
     elif file:
         record = root / "records" / "nyhedsbrev.yaml"
@@ -139,7 +140,8 @@ def test_example_before_draws_the_rule_and_after_clears_it(tmp_path: Path, code:
     example = EXAMPLES[code]
     before = lint(_register(tmp_path / "before", example.file, example.before), Options(TODAY))
     assert code in {p.code for p in before}
-    after = lint(_register(tmp_path / "after", example.file, example.after), Options(TODAY))
+    fixed = example.moved_to or example.file
+    after = lint(_register(tmp_path / "after", fixed, example.after), Options(TODAY))
     assert code not in {p.code for p in after}
     assert [str(p) for p in after if p.severity == "error"] == []
 

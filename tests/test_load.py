@@ -202,3 +202,19 @@ def test_a_decomposed_name_builds_its_document_under_the_composed_name(register,
     names = os.listdir(reg.root / "output" / "activities")
     assert unicodedata.normalize("NFC", "bål.docx") in names
     assert unicodedata.normalize("NFD", "bål.docx") not in names
+
+
+def test_not_a_record_can_be_ignored_for_a_run_but_not_accepted_in_a_record(register, ropa):
+    reg = register(DATA / "clean")
+    (reg.root / "records" / "README.md").write_text("# Noter\n", encoding="utf-8")
+    ignored = ropa("check", "--root", reg.root, "--ignore", "not-a-record", "--strict")
+    assert (ignored.code, ignored.stderr) == (0, "ok: 2 activities, 0 problems\n")
+    reg.patch(
+        "records/kunder.yaml",
+        "title:",
+        "accepted:\n  - rule: not-a-record\n    reason: Noterne hører til her.\ntitle:",
+    )
+    result = ropa("check", "--root", reg.root)
+    assert result.code == 1
+    assert "records/kunder.yaml:2:11: error[cannot-accept]" in result.stderr
+    assert "--ignore not-a-record" in result.stderr
