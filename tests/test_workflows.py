@@ -128,35 +128,26 @@ def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", *identity, *args], cwd=root, env=env, check=True, capture_output=True)
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_the_action_steps_run_on_the_example_register(register, tmp_path: Path):
-    """Each shell step of action.yml, run in order as the runner runs it (inputs as env,
-    $GITHUB_ENV and $GITHUB_OUTPUT passed on), checks and builds a register in a subfolder."""
-    workspace = tmp_path / "workspace"
-    (workspace / "registers").mkdir(parents=True)
-    reg = register(name="workspace/registers/dk")
-    _git(workspace, "init", "-q")
-    _git(workspace, "add", ".")
-    _git(workspace, "commit", "-q", "-m", "register")
-    inputs = {name: str(v["default"]) for name, v in action()["inputs"].items()}
-    inputs["root"] = "registers/dk"
+def _run_steps(workspace: Path, tmp_path: Path, **given: str) -> dict[str, int]:
+    """Run action.yml's shell steps in ``workspace`` as the runner would (inputs as env,
+    $GITHUB_ENV and $GITHUB_OUTPUT passed on); stop at the first that fails. Returns each
+    step's exit status by name."""
+    inputs = {name: str(v["default"]) for name, v in action()["inputs"].items()} | given
     env_file, output_file = tmp_path / "env", tmp_path / "output"
     env_file.touch()
     output_file.touch()
-    bin_dir = Path(sys.executable).parent
     base = {**os.environ, "GITHUB_ENV": str(env_file), "GITHUB_OUTPUT": str(output_file)}
-    base["PATH"] = f"{bin_dir}{os.pathsep}{base['PATH']}"
+    base["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{base['PATH']}"
     base["ROPA_TODAY"] = "2026-11-25"
-    ran = []
+    ran: dict[str, int] = {}
     for step in action()["runs"]["steps"]:
         if "run" not in step or "pip install" in step["run"]:
             continue  # setup-python and the upload are the runner's; ropa is installed here
         env = {**base, **dict(_lines(env_file))}
         env |= {k: INPUT.sub(lambda m: inputs[m[1]], v) for k, v in step.get("env", {}).items()}
         cwd = workspace / INPUT.sub(lambda m: inputs[m[1]], step.get("working-directory", "."))
-        script = _today(step["run"])
         done = subprocess.run(
-            ["bash", "-eo", "pipefail", "-c", script],
+            ["bash", "-eo", "pipefail", "-c", _today(step["run"])],
             cwd=cwd,
             env=env,
             capture_output=True,
@@ -164,15 +155,44 @@ def test_the_action_steps_run_on_the_example_register(register, tmp_path: Path):
             check=False,
             timeout=300,
         )
-        print(step["name"], done.stdout, done.stderr)
-        assert done.returncode == 0, step["name"]
-        ran.append(step["name"])
-    assert ran == ["Date the build by the last commit", "Check", "Build"]
-    assert dict(_lines(env_file))["SOURCE_DATE_EPOCH"] == str(
+        print(step["name"], done.returncode, done.stdout, done.stderr)
+        ran[step["name"]] = done.returncode
+        if done.returncode:
+            break
+    return ran
+
+
+def _workspace(register, tmp_path: Path):
+    """A repository holding a register in registers/dk, committed on 2026-11-20 12:00 UTC."""
+    workspace = tmp_path / "workspace"
+    (workspace / "registers").mkdir(parents=True)
+    reg = register(name="workspace/registers/dk")
+    _git(workspace, "init", "-q")
+    _git(workspace, "add", ".")
+    _git(workspace, "commit", "-q", "-m", "register")
+    return workspace, reg
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_action_steps_run_on_the_example_register(register, tmp_path: Path):
+    """Each shell step of action.yml checks and builds a register in a subfolder."""
+    workspace, reg = _workspace(register, tmp_path)
+    ran = _run_steps(workspace, tmp_path, root="registers/dk")
+    assert ran == {"Date the build by the last commit": 0, "Check": 0, "Build": 0}
+    assert dict(_lines(tmp_path / "env"))["SOURCE_DATE_EPOCH"] == str(
         int(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC).timestamp())
     )
-    assert dict(_lines(output_file)) == {"output": "registers/dk/output"}
+    assert dict(_lines(tmp_path / "output")) == {"output": "registers/dk/output"}
     assert (reg.root / "output" / "register.docx").is_file()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@pytest.mark.parametrize(("strict", "status"), [("true", 1), ("false", 0), ("yes", 2)])
+def test_the_action_strict_input(register, tmp_path: Path, strict: str, status: int):
+    workspace, reg = _workspace(register, tmp_path)
+    (reg.root / "records" / "noter.md").write_text("# Noter\n", encoding="utf-8")  # a warning
+    ran = _run_steps(workspace, tmp_path, root="registers/dk", strict=strict)
+    assert ran["Check"] == status
 
 
 def _lines(path: Path) -> list[tuple[str, str]]:
