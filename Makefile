@@ -10,11 +10,16 @@ STAMP := $(VENV)/.installed
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
+# Quiet: a user needs to know it is installing, not pip's every line (its errors still show).
+# setuptools' notice that an editable install maps templates/ and schema/ into the package is
+# for its own developers, not ours: silenced by its message, every other warning still shows.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "setting up $(VENV) (ropa-build and its test tools; once, a minute or so)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	@PYTHONWARNINGS="ignore:Editable installation" \
+	  $(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install ropa-build with its test tools
 
@@ -24,8 +29,10 @@ build: $(STAMP) ## build the example register into output/
 check: $(STAMP) ## validate and lint the example register
 	$(BIN)/ropa check
 
-test: $(STAMP) ## run the test suite
-	$(BIN)/pytest -q
+test: $(STAMP) ## run the test suite (-rs: says why a test was skipped)
+	@echo "tests that open outputs in LibreOffice, Chromium, the Nu checker or actionlint skip"
+	@echo "without them; bash .ci/run --install-only (as root) installs them"
+	$(BIN)/pytest -q -rs
 
 schema: $(STAMP) ## regenerate schema/*.schema.json (editor completion) from the models
 	$(BIN)/ropa schema

@@ -121,7 +121,10 @@ class Cache:
             return read
 
         def cached(path: Path, display: str) -> tuple[Source, list[Problem]]:
-            key = self.key("yaml", display, path.read_bytes())
+            try:
+                key = self.key("yaml", display, path.read_bytes())
+            except OSError:  # unreadable: the reader reports it as a problem
+                return read(path, display)
             found = self.get("yaml", key, tuple)
             if found is None:
                 found = read(path, display)

@@ -39,17 +39,22 @@ class Rule:
     provision: str
     explanation: str
     check: Callable[[Register, dt.date], Iterator[Problem]]
+    per_record: bool = True  # its findings are about one record, which may accept a warning
+
+    @property
+    def acceptable(self) -> bool:
+        return self.severity == "warning" and self.per_record
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: Severity, provision: str):
+def rule(code: str, severity: Severity, provision: str, *, per_record: bool = True):
     """Register a rule; its docstring is the explanation shown in docs/rules.md."""
 
     def register(func: Callable[[Register, dt.date], Iterator[Problem]]):
         explanation = " ".join((func.__doc__ or "").split())
-        RULES[code] = Rule(code, severity, provision, explanation, func)
+        RULES[code] = Rule(code, severity, provision, explanation, func, per_record)
         return func
 
     return register
@@ -83,7 +88,7 @@ def check(
         (a.source.path, item.rule)
         for a in register.activities
         for item in a.record.accepted
-        if RULES.get(item.rule) and RULES[item.rule].severity == "warning"
+        if RULES.get(item.rule) and RULES[item.rule].acceptable
     }
     problems = [
         p for p in problems if not (p.severity == "warning" and (p.path, p.code) in accepted)
@@ -106,6 +111,13 @@ def _acceptances(register: Register) -> Iterator[Problem]:
                     "cannot-accept",
                     f"'{item.rule}' is an error and cannot be accepted",
                     "fix the record instead",
+                )
+            elif not RULES[item.rule].acceptable:
+                yield activity.source.problem(
+                    loc,
+                    "cannot-accept",
+                    f"'{item.rule}' is about the register's files, not this activity",
+                    f"fix the files, or run ropa with --ignore {item.rule}",
                 )
 
 
@@ -509,17 +521,33 @@ def _unused_catalogue_entry(register: Register, today: dt.date) -> Iterator[Prob
 
 @rule("todo-left", "warning", "Art. 30 (a register, not a draft)")
 def _todo_left(register: Register, today: dt.date) -> Iterator[Problem]:
-    """``ropa new`` fills every field with a ``TODO:`` placeholder. One left in a record would
-    reach the DPO's Word document as if it were the register's content."""
-    for activity in register.activities:
-        for loc, text in _texts(activity.source.data, ()):
+    """``ropa new`` fills every field with a ``TODO:`` placeholder, and ``ropa init`` the
+    organisation and catalogue files too. One left would reach the DPO's Word document as if it
+    were the register's content."""
+    for source in (*register.sources, *(a.source for a in register.activities)):
+        for loc, text in _texts(source.data, ()):
             if "TODO" in text:
-                yield activity.source.problem(
+                yield source.problem(
                     loc,
                     "",
-                    "a TODO placeholder is left in the record",
+                    "a TODO placeholder is left here",
                     "write the real content, or remove the field",
                 )
+
+
+@rule(
+    "not-a-record",
+    "warning",
+    "Art. 30(1), 30(2) (every activity in the register)",
+    per_record=False,
+)
+def _not_a_record(register: Register, today: dt.date) -> Iterator[Problem]:
+    """A file under ``records/`` that is not read as a record — a note, a ``.bak`` or ``~``
+    backup, a hidden file — is named, so that an activity can never drop out of the register
+    without a word (a record's name ends in ``.yaml`` or ``.yml``, in any letter case; a
+    misspelt extension or a broken link is an error). Move the file out of ``records/``;
+    ``--ignore not-a-record`` silences the warning for a run."""
+    yield from register.notices  # found while reading the folder (ropa_build.load)
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -20,8 +21,9 @@ from ropa_build import __version__
 from ropa_build.cache import Cache
 from ropa_build.check import RULES
 from ropa_build.errors import Problem, UserError
+from ropa_build.labels import languages
 from ropa_build.parallel import jobs_available
-from ropa_build.pipeline import Options, build, lint
+from ropa_build.pipeline import Options, build, checked
 from ropa_build.render import FORMATS
 
 
@@ -69,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--lang", default="da", help="label language: da (default, Datatilsynet's wording) or en"
     )
-    build_cmd.set_defaults(run=_build)
+    build_cmd.set_defaults(run=_build, parser=build_cmd)
 
     check_cmd = commands.add_parser(
         "check",
@@ -92,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _authoring(commands: argparse._SubParsersAction) -> None:
-    """The commands that help people write records: schema, new, docs."""
+    """The commands that help people write records: schema, new, init, docs."""
     root = {"type": Path, "default": Path("."), "help": "the register's folder (default: .)"}
     schema_cmd = commands.add_parser(
         "schema",
@@ -113,6 +115,32 @@ def _authoring(commands: argparse._SubParsersAction) -> None:
     new_cmd.add_argument("--root", **root)
     new_cmd.add_argument("--role", choices=("controller", "processor"), default="controller")
     new_cmd.set_defaults(run=_new)
+
+    init_cmd = commands.add_parser(
+        "init",
+        help="start a register in DIR: organisation, catalogue, a first record, CI",
+        description="Write a register that checks and builds at once: organisation.yaml and "
+        "catalogue.yaml with every field explained in Danish and English, records/ with an "
+        "example activity, the JSON Schemas for editors, .gitignore, the CI workflow, "
+        ".pre-commit-config.yaml and a README. Never overwrites a file: in a folder that "
+        "already holds a register it adds only what is missing.",
+    )
+    init_cmd.add_argument(
+        "root",
+        metavar="DIR",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        help="the folder (default: .)",
+    )
+    init_cmd.add_argument(
+        "--action",
+        metavar="OWNER/REPO@REF",
+        type=_action,
+        help="the ropa-build action the workflow uses (default: where this ropa-build was "
+        "installed from, if pip recorded it)",
+    )
+    init_cmd.set_defaults(run=_init)
 
     docs_cmd = commands.add_parser(
         "docs",
@@ -139,6 +167,32 @@ def _new(args: argparse.Namespace) -> int:
     print(f"wrote {path} — fill in every TODO:, then run `ropa check`", file=sys.stderr)
     if not (args.root / "schema" / "record.schema.json").is_file():
         print("run `ropa schema` once so that editors can complete the record", file=sys.stderr)
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from ropa_build.init import default_action, gitignore_gaps, init_register
+
+    action = args.action or default_action()
+    written = init_register(args.root, dt.date.today(), action)
+    for path in written:
+        print(f"added {path}", file=sys.stderr)
+    gaps = gitignore_gaps(args.root)
+    if gaps:
+        print(f"kept {args.root / '.gitignore'}; add to it: {' '.join(gaps)}", file=sys.stderr)
+    if not written:
+        print(
+            f"nothing to add: {args.root} already holds every file of a register", file=sys.stderr
+        )
+        return 0
+    workflow = args.root / ".github" / "workflows" / "register.yml"
+    if workflow in written and action.startswith("OWNER/"):
+        print(
+            f"in {workflow}, replace {action} with the GitHub repository and commit of "
+            "ropa-build you use (or run ropa init --action owner/ropa-build@<commit>)",
+            file=sys.stderr,
+        )
+    print("next: fill in every TODO:, then ropa check and ropa build", file=sys.stderr)
     return 0
 
 
@@ -175,9 +229,29 @@ def _common(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--today",
-        type=dt.date.fromisoformat,
+        type=_day,
+        metavar="YYYY-MM-DD",
         default=None,
         help="the date reviews are judged against (default: today)",
+    )
+
+
+def _day(text: str) -> dt.date:
+    """``--today``: a date as YYYY-MM-DD, said in plain words when it is not (exit 2)."""
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"'{text}' is not a date — write YYYY-MM-DD, e.g. 2026-11-25")
+
+
+def _action(text: str) -> str:
+    """``owner/repo@ref`` (a path inside the repository allowed), as a workflow's ``uses:``."""
+    if re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w./-]+)?@[\w./-]+", text):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"'{text}' is not OWNER/REPO@REF — e.g. acme/ropa-build@<40-character commit>"
     )
 
 
@@ -222,6 +296,12 @@ def _progress():
 
 
 def _build(args: argparse.Namespace) -> int:
+    known = languages(args.root)
+    if args.lang not in known:  # a usage error (exit 2), like an unknown --format
+        args.parser.error(
+            f"argument --lang: no labels for the language '{args.lang}' — use "
+            f"{' or '.join(known)}, or add templates/labels/{args.lang}.yaml to the register"
+        )
     out = args.out or args.root / "output"
     formats = tuple(args.formats or FORMATS)
     written, warnings = build(args.root, out, formats, args.lang, _options(args))
@@ -231,13 +311,31 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    problems = lint(args.root, _options(args))
-    _report(problems, args.output_format, args.root)
+    register, problems = checked(args.root, _options(args))
+    _report(problems, args.output_format, args.root, strict=args.strict)
+    if not problems and args.output_format == "text":
+        count = len(register.activities)
+        print(
+            f"ok: {count} {'activity' if count == 1 else 'activities'}, 0 problems", file=sys.stderr
+        )
     failing = [p for p in problems if p.severity == "error" or args.strict]
     return 1 if failing else 0
 
 
-def _report(problems: list[Problem], output_format: str, root: Path) -> None:
+def _report(
+    problems: list[Problem], output_format: str, root: Path, *, strict: bool = False
+) -> None:
+    """The problems, and for a person (text) a summary; under ``strict`` it says that the
+    warnings fail the run, in Actions too (an annotation), since they look harmless there."""
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    why = ""
+    if strict and warnings:
+        why = (
+            "the run fails because of the warnings (--strict)"
+            if not errors
+            else "under --strict the warnings fail the run too"
+        )
     if output_format == "json":
         print(json.dumps([vars(p) for p in problems], ensure_ascii=False, indent=2))
         return
@@ -252,8 +350,10 @@ def _report(problems: list[Problem], output_format: str, root: Path) -> None:
         else:
             print(problem, file=sys.stderr)
     if problems and output_format == "text":
-        errors = sum(p.severity == "error" for p in problems)
-        print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=sys.stderr)
+        summary = f"{errors} error(s), {warnings} warning(s)"
+        print(f"{summary} — {why}" if why else summary, file=sys.stderr)
+    elif why and output_format == "github":
+        print(f"::error title=ropa check --strict::{warnings} warning(s): {why}")
 
 
 def _escape(text: str) -> str:

@@ -32,11 +32,13 @@ _ARTICLE = re.compile(r"30\(\d\)(?:\([a-g]\))?")
 @dataclass(frozen=True)
 class Example:
     """A rule's example: ``file`` is ``records/<id>.yaml`` (a fragment of a record) or
-    ``organisation.yaml`` / ``catalogue.yaml`` (the whole file)."""
+    ``organisation.yaml`` / ``catalogue.yaml`` (the whole file), or any other file of the
+    register, whose fix is to move it to ``moved_to`` (``after`` is then its text there)."""
 
     file: str
     before: str
     after: str
+    moved_to: str | None = None
 
 
 _RECORD = "records/<id>.yaml"
@@ -52,6 +54,12 @@ EXAMPLES: dict[str, Example] = {
         "role: controller\nprocessing: Support til kunderne i deres egen konto.\n",
         "role: processor\ncontrollers:\n  - name: Platformens kunder\n"
         "processing: Support til kunderne i deres egen konto.\n",
+    ),
+    "not-a-record": Example(
+        "records/noter.md",
+        "# Noter fra mødet med HR\n",
+        "# Noter fra mødet med HR\n",
+        moved_to="docs/noter.md",
     ),
     "party-not-stated": Example(
         "organisation.yaml",
@@ -417,16 +425,18 @@ def _example(example: Example | None) -> list[str]:
     if example is None:
         return ["*No example yet.*", ""]
     where = "a record" if example.file == _RECORD else f"`{example.file}`"
+    fixed = f"Fixed, moved to `{example.moved_to}`:" if example.moved_to else "Fixed:"
+    fence = "```yaml" if example.file.endswith(".yaml") else "```text"
     return [
         f"Before, in {where}:",
         "",
-        "```yaml",
+        fence,
         example.before.rstrip("\n"),
         "```",
         "",
-        "Fixed:",
+        fixed,
         "",
-        "```yaml",
+        fence,
         example.after.rstrip("\n"),
         "```",
         "",

@@ -44,7 +44,13 @@ def read_register(root: Path, cache: Cache | None = None) -> Register:
 
 def lint(root: Path, options: Options) -> list[Problem]:
     """``ropa check``: every finding; raises :class:`UserError` if the register is invalid."""
-    return _findings(read_register(root, options.cache), options)
+    return checked(root, options)[1]
+
+
+def checked(root: Path, options: Options) -> tuple[Register, list[Problem]]:
+    """:func:`lint` with the register it checked (the CLI says how many activities it holds)."""
+    register = read_register(root, options.cache)
+    return register, _findings(register, options)
 
 
 def build(

@@ -16,6 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from ropa_build.errors import Problem, UserError
+from ropa_build.load import RECORD_SUFFIXES
 from ropa_build.models import Role
 
 _HEAD = """\
@@ -150,7 +151,11 @@ def new_record(root: Path, title: str, role: Role, today: dt.date) -> Path:
     """Write ``records/<slug>.yaml`` for ``title``; never overwrite an existing record."""
     slug = _slug(title)
     folder = root / "records"
-    taken = [p for p in folder.glob("*.y*ml") if p.stem.casefold() == slug] if slug else []
+    taken = [
+        p
+        for p in (folder.rglob("*") if slug and folder.is_dir() else ())
+        if p.suffix.lower() in RECORD_SUFFIXES and p.stem.casefold() == slug
+    ]
     if not slug or taken:
         raise UserError([_refusal(folder, title, slug, taken)])
     part = _PROCESSOR if role == "processor" else _CONTROLLER
@@ -183,7 +188,7 @@ def _refusal(folder: Path, title: str, slug: str, taken: list[Path]) -> Problem:
             f"the title {title!r} gives no file name",
             'use a title with letters or digits, e.g. ropa new "Løn"',
         )
-    existing = f"records/{taken[0].name}"
+    existing = taken[0].relative_to(folder.parent).as_posix()
     return Problem(
         existing,
         1,

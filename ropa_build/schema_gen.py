@@ -9,7 +9,7 @@ elsewhere are added here so that the editor agrees with ``ropa check``:
 
 * lists of data-category ids (``_CATEGORY_FIELDS``) become an ``enum`` from the register's
   ``schema/data-categories.yaml``, so the editor offers them (validate.py checks them);
-* ``accepted[].rule`` may only name a warning: an ``enum`` of the warning codes;
+* ``accepted[].rule`` may only name a warning a record can accept: an ``enum`` of those codes;
 * numbers are read as text where text is expected (``cvr: 34217483``), so text fields accept
   numbers too, within the field's pattern;
 * ``email`` takes one address or a list;
@@ -51,7 +51,7 @@ def write_schemas(root: Path) -> list[Path]:
     The output is byte-stable (sorted keys, one trailing newline), so the committed files can be
     compared with a fresh generation and a stale schema fails a test.
     """
-    texts = {name: _dump(schema) for name, schema in schemas(root).items()}
+    texts = schema_texts(root)
     folder = root / "schema"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -61,10 +61,15 @@ def write_schemas(root: Path) -> list[Path]:
     return written
 
 
+def schema_texts(root: Path) -> dict[str, str]:
+    """The schemas as the files' text, by file name (``ropa init`` writes the missing ones)."""
+    return {name: _dump(schema) for name, schema in schemas(root).items()}
+
+
 def schemas(root: Path) -> dict[str, dict[str, Any]]:
     """The schemas by file name, with the register's vocabulary (the field reference uses them)."""
     categories = list(load_vocabulary(root).categories)
-    warnings = sorted(code for code, spec in RULES.items() if spec.severity == "warning")
+    warnings = sorted(code for code, spec in RULES.items() if spec.acceptable)
     result = {}
     for name, (model, title) in _FILES.items():
         schema = model.model_json_schema(mode="validation")

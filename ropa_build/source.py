@@ -103,9 +103,22 @@ class Source:
 def read_yaml(path: Path, display: str) -> tuple[Source, list[Problem]]:
     """Parse ``path`` (shown to users as ``display``); return its data and every problem found."""
     source = Source(display)
-    raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
+    try:
+        size = path.stat().st_size
+        raw = path.read_bytes() if size <= MAX_FILE_BYTES else None
+    except OSError as error:  # no permission, a file removed while we read, a folder, ...
+        return source, [
+            Problem(
+                display,
+                1,
+                1,
+                "unreadable-file",
+                f"the file cannot be read: {error.strerror or error}",
+                "check that it exists and that you may read it (file permissions)",
+            )
+        ]
     if raw is None:
-        size = path.stat().st_size / 1024 / 1024
+        size = size / 1024 / 1024
         return source, [
             Problem(
                 display,

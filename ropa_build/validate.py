@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ropa_build.errors import UserError
+from ropa_build.errors import Problem, UserError
 from ropa_build.load import Sources
 from ropa_build.models import Catalogue, Organisation, Record
 from ropa_build.references import catalogue_countries, references
@@ -38,6 +38,7 @@ class Register:
     activities: tuple[Activity, ...]
     vocabulary: Vocabulary
     sources: tuple[Source, Source]  # organisation.yaml, catalogue.yaml
+    notices: tuple[Problem, ...] = ()  # warnings from reading: files that are not records
 
 
 def validate(sources: Sources, vocabulary: Vocabulary) -> Register:
@@ -63,4 +64,5 @@ def validate(sources: Sources, vocabulary: Vocabulary) -> Register:
         tuple(activities),
         vocabulary,
         (sources.organisation, sources.catalogue),
+        tuple(sources.warnings),
     )

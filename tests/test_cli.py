@@ -120,7 +120,7 @@ def test_a_bug_keeps_its_traceback(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("ropa_build.cli.lint", broken)
+    monkeypatch.setattr("ropa_build.cli.checked", broken)
     with pytest.raises(RuntimeError, match="a bug"):
         main(["check", "--root", str(DATA / "clean"), "--today", TODAY])
 

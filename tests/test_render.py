@@ -257,9 +257,11 @@ def test_english_labels(tmp_path: Path) -> None:
     assert "<strong>North Macedonia (MK)</strong>" in html  # country names follow the language
 
 
-def test_unknown_language_is_a_user_error(tmp_path: Path, capsys) -> None:
-    assert main(["build", "--root", str(REPO), "--out", str(tmp_path), "--lang", "xx"]) == 1
-    assert "no labels for language 'xx'" in capsys.readouterr().err
+def test_unknown_language_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["build", "--root", str(REPO), "--out", str(tmp_path), "--lang", "xx"])
+    assert exited.value.code == 2
+    assert "no labels for the language 'xx'" in capsys.readouterr().err
     assert not tmp_path.joinpath("register.docx").exists()
 
 
