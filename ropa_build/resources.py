@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ropa_build.errors import Problem, UserError
-from ropa_build.source import read_yaml
+from ropa_build.source import Source, read_yaml
 
 BUILT_IN = {kind: Path(str(files(f"ropa_build.{kind}"))) for kind in ("templates", "schema")}
 
@@ -52,6 +52,11 @@ def load_data(root: Path, kind: str, name: str, shape: type[BaseModel] | None = 
     A register's own copy is the user's to edit, so with ``shape`` its mistakes are reported at
     their line like a record's, instead of failing later with a traceback.
     """
+    return load_source(root, kind, name, shape).data
+
+
+def load_source(root: Path, kind: str, name: str, shape: type[BaseModel] | None = None) -> Source:
+    """As :func:`load_data`, keeping the file's positions (a lint finding can point into it)."""
     path = find(root, kind, name)
     resolved, base = path.resolve(), root.resolve()
     inside = resolved.is_relative_to(base)
@@ -64,4 +69,4 @@ def load_data(root: Path, kind: str, name: str, shape: type[BaseModel] | None = 
         problems = check_shape(shape, source)
     if problems:
         raise UserError(problems)
-    return source.data
+    return source

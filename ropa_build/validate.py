@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from ropa_build.errors import Problem, UserError
 from ropa_build.load import Sources
-from ropa_build.models import Catalogue, Organisation, Record
+from ropa_build.models import DESTINATION_PATTERN, Catalogue, Organisation, Record
 from ropa_build.source import Loc, Source
 from ropa_build.vocabulary import Vocabulary
 
@@ -97,6 +97,12 @@ _PATTERN_HELP = {
         "bad-country",
         "is not a country code",
         "use the ISO 3166 two-letter code in capitals, e.g. DK, US, MK",
+    ),
+    DESTINATION_PATTERN: (
+        "bad-country",
+        "is not a country code or an international organisation",
+        "use the ISO 3166 two-letter code in capitals, e.g. DK, US, MK, or org:<id> for an "
+        "international organisation, e.g. org:epo",
     ),
     "^[a-z0-9][a-z0-9_-]*$": (
         "bad-id",
