@@ -286,8 +286,11 @@ class SubjectGroup(Strict):
     categories: list[str] = text(
         "Data categories",
         "Kategorier af personoplysninger",
-        "Ids from schema/data-categories.yaml.",
-        "Id'er fra schema/data-categories.yaml.",
+        "Ids from schema/data-categories.yaml. A group marked `employment` counts as employees "
+        "(consent as their basis, and HR data under the US Data Privacy Framework, draw a "
+        "warning).",
+        "Id'er fra schema/data-categories.yaml. En gruppe markeret `employment` regnes som "
+        "medarbejdere.",
         default_factory=list,
     )
     details: RichText | None = text(

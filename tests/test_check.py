@@ -61,6 +61,7 @@ ORG_UN = (  # an international organisation the register adds, with no adequacy 
     "un: {name: {da: De Forenede Nationer, en: United Nations}}\n",
 )
 KUNDER_SCC = (KUNDER, "mechanism: adequacy", "mechanism: scc\n      documentation: SCC 2021/914")
+CUSTOMERS = "  - {name: Vores kunder, web: https://eksempel.dk/konto}\n"  # support's controllers
 SUPPORT_DUPLICATE = (  # an error: the same group twice
     SUPPORT,
     "      categories: [identification]\n",
@@ -87,9 +88,9 @@ CASES = [
     ),
     Case(  # a processor's record names the controllers it acts for (Art. 30(2)(a))
         "missing-item",
-        [(SUPPORT, "controllers:\n  - name: Vores kunder\n", "")],
+        [(SUPPORT, "controllers:\n" + CUSTOMERS, "")],
         [(SUPPORT, 1, 1)],
-        [(SUPPORT, "  - name: Vores kunder\n", "  - name: Vores kunder\n  - name: Partner A/S\n")],
+        [(SUPPORT, CUSTOMERS, CUSTOMERS + "  - {name: Partner A/S, phone: 12345678}\n")],
     ),
     Case(
         "role-mismatch",
@@ -132,6 +133,12 @@ CASES = [
         [(SUPPORT, "data_subjects:", "lawful_basis:\n  art6: [b]\ndata_subjects:")],
         [(SUPPORT, 9, 1)],
         [(SUPPORT, "kontakter.\n", "kontakter efter databehandleraftalen (art. 28, stk. 3).\n")],
+    ),
+    Case(  # Art. 30(2)(a): each controller's name *and contact details*
+        "controller-without-contact",
+        [(SUPPORT, CUSTOMERS, "  - name: Vores kunder\n")],
+        [(SUPPORT, 7, 5)],
+        [(SUPPORT, CUSTOMERS, "  - {name: Vores kunder, email: support@eksempel.dk}\n")],
     ),
     Case(
         "processor-without-agreement",

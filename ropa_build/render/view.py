@@ -28,6 +28,7 @@ from ropa_build.richtext import (
     parse,
 )
 from ropa_build.validate import Activity, Register
+from ropa_build.vocabulary import country_name
 
 
 @dataclass(frozen=True)
@@ -258,10 +259,7 @@ class _Sections:
         transfers, words = self.record.transfers, self.labels["content"]
         content: list[Block] = list(_rich(transfers.description) if transfers else ())
         for item in transfers.items if transfers else ():
-            country = (
-                self.register.vocabulary.destination_name(item.country, self.labels["locale"])
-                or item.country
-            )
+            country = country_name(item.country, self.labels["locale"]) or item.country
             system = self.register.catalogue.systems.get(item.recipient)
             recipient = system.name if system else item.recipient
             mechanism = self.labels["mechanisms"][item.mechanism] if item.mechanism else "?"

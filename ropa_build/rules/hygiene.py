@@ -105,6 +105,6 @@ def _todo_left(register: Register, today: dt.date) -> Iterator[Finding]:
                 yield Finding(
                     source,
                     loc,
-                    f"a placeholder is left in {source.path}: '{found}'",
+                    f"a placeholder is left here: '{found}'",
                     "write the real content, or remove the field",
                 )

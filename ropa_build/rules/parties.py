@@ -180,6 +180,36 @@ def _party_not_stated(register: Register, today: dt.date) -> Iterator[Finding]:
 
 
 @rule(
+    "controller-without-contact",
+    "warning",
+    "Art. 30(2)(a)",
+    Example(
+        RECORD,
+        "role: processor\ncontrollers:\n  - name: Platformens kunder\n"
+        "processing: Udsendelse af kundernes nyhedsbreve.\nlawful_basis: null\n",
+        "role: processor\ncontrollers:\n  - name: Platformens kunder\n"
+        "    web: https://app.eksempel.dk   # each customer's details are in its account\n"
+        "processing: Udsendelse af kundernes nyhedsbreve.\nlawful_basis: null\n",
+    ),
+)
+def _controller_without_contact(register: Register, today: dt.date) -> Iterator[Finding]:
+    """A processor's record names each controller on whose behalf it acts *with its contact
+    details* (Art. 30(2)(a)). A controller with a name only cannot be reached; where the
+    controllers are many (every customer of a platform), say where each one's details are kept,
+    e.g. ``web:`` of the customer accounts."""
+    for activity in processors(register):
+        for i, party in enumerate(activity.record.controllers):
+            if not (party.address or party.web or party.phone or party.email):
+                yield Finding(
+                    activity.source,
+                    ("controllers", i),
+                    f"the controller '{party.name}' has no contact details (Art. 30(2)(a))",
+                    "add address, web, phone or email — for many controllers, where each one's "
+                    "details are kept",
+                )
+
+
+@rule(
     "processor-without-agreement",
     "warning",
     "Art. 28(3), 28(4)",
