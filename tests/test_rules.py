@@ -47,6 +47,7 @@ def test_phrases_without_a_time_limit_warn(text):
     [
         "Slettes ikke senere end 12 måneder efter ophør.",
         "Slettes ikke før regnskabsårets udløb, og senest 5 år efter.",
+        "Slettes ikke, før sagen er afsluttet.",
         "Slettes permanent efter 30 dage.",
         "Slettes altid efter 5 år.",
         "Deleted permanently after 30 days.",

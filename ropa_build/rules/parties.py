@@ -164,7 +164,7 @@ def _party_not_stated(register: Register, today: dt.date) -> Iterator[Finding]:
     (Art. 27(2)(b)); the DPO (Art. 37) always."""
     organisation = register.organisation
     asked = {
-        "joint_controller": any(True for _ in controllers(register)),
+        "joint_controller": any(controllers(register)),
         "representative": not organisation.public_authority
         and _established_in_eea(register) is False,
         "dpo": True,
@@ -186,10 +186,10 @@ def _party_not_stated(register: Register, today: dt.date) -> Iterator[Finding]:
     Example(
         RECORD,
         "role: processor\ncontrollers:\n  - name: Platformens kunder\n"
-        "processing: Udsendelse af kundernes nyhedsbreve.\nlawful_basis: null\n",
+        "processing: Udsendelse af kundernes nyhedsbreve.\n",
         "role: processor\ncontrollers:\n  - name: Platformens kunder\n"
         "    web: https://app.eksempel.dk   # each customer's details are in its account\n"
-        "processing: Udsendelse af kundernes nyhedsbreve.\nlawful_basis: null\n",
+        "processing: Udsendelse af kundernes nyhedsbreve.\n",
     ),
 )
 def _controller_without_contact(register: Register, today: dt.date) -> Iterator[Finding]:

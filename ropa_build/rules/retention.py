@@ -25,7 +25,8 @@ from ropa_build.validate import Register
 
 # Each phrase says "no time limit". Not bare "permanent(ly)" or "altid": "slettes permanent
 # efter 30 dage", "deleted permanently after 30 days" and "slettes altid efter 5 år" set one;
-# not "slettes ikke" before "senere end", "før", "inden" or "efter", which bound it.
+# not "slettes ikke" before "senere end", "før", "inden" or "efter", which bound it (a minimum
+# period, "slettes ikke, før regnskabsåret er udløbet", is a bound the author wrote on purpose).
 INDEFINITE_PHRASES = (
     # Danish
     r"på ubestemt tid",
@@ -39,7 +40,7 @@ INDEFINITE_PHRASES = (
     r"(opbevares|gemmes|bevares|beholdes) permanent\w*",
     r"permanent (opbevar|gem)\w*",
     r"ingen sletning",
-    r"slettes ikke(?! (senere|før|inden|efter))",
+    r"slettes ikke(?!,? (senere|før|inden|efter))",
     r"slettes aldrig",
     # English
     r"indefinite\w*",

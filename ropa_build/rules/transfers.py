@@ -334,9 +334,12 @@ def _transfer_inside_eea(register: Register, today: dt.date) -> Iterator[Finding
 )
 def _unlisted_transfer(register: Register, today: dt.date) -> Iterator[Finding]:
     """A catalogue entry that processes data in a third country or is an international
-    organisation (including remote access from there by another entity) makes every activity
-    that uses it transfer data there; each such activity needs a transfer entry for that
-    destination and recipient."""
+    organisation (including remote access from there) makes every activity that uses it
+    transfer data there, when the entry is another entity — a vendor, a subsidiary (EDPB
+    Guidelines 05/2021). Each such activity needs a transfer entry for that destination and
+    recipient. The register cannot yet say whether an entry is your own company (its employees
+    working from abroad are not a transfer, though still a risk to record): then accept the
+    warning with that reason."""
     systems = register.catalogue.systems
     for activity, part, i, use in recipient_uses(register):
         system = systems.get(use.ref)
@@ -351,5 +354,7 @@ def _unlisted_transfer(register: Register, today: dt.date) -> Iterator[Finding]:
                     ("recipients", part, i, "ref"),
                     f"'{use.ref}' processes data in {country}, but no "
                     f"transfer to {country} names it",
-                    f"add a transfer: country {country}, recipient {use.ref}, and its mechanism",
+                    f"if '{use.ref}' is another entity (a vendor, a subsidiary), add a transfer: "
+                    f"country {country}, recipient {use.ref}, and its mechanism; your own "
+                    "employees abroad are no transfer: accept the warning with that reason",
                 )
