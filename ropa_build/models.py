@@ -35,7 +35,7 @@ CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 # Where data goes: a country, or an international organisation (Art. 4(26), 44), spelt
 # "org:<id>" with the id from schema/international-organisations.yaml, e.g. org:epo.
 ORGANISATION_PREFIX = "org:"
-DESTINATION_PATTERN = r"^([A-Z]{2}|org:[a-z0-9][a-z0-9-]*)$"
+DESTINATION_PATTERN = r"^([A-Z]{2}|org:[a-z0-9][a-z0-9_-]*)$"  # org: and an Id
 Destination = Annotated[str, StringConstraints(pattern=DESTINATION_PATTERN)]
 Role = Literal["controller", "processor"]
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, RootModel, StringConstraints
+from pydantic import BaseModel, ConfigDict, RootModel
 
-from ropa_build.models import ORGANISATION_PREFIX, CountryCode, Day, Destination
+from ropa_build.models import ORGANISATION_PREFIX, CountryCode, Day, Destination, Id
 from ropa_build.source import Source
 
 
@@ -34,8 +34,8 @@ class Vocabulary:
     eea: frozenset[str]
     adequate: dict[str, dict]
     adequacy_as_of: str
-    adequacy_source: Source | None = None
-    organisations: dict[str, dict] | None = None  # id (without "org:") → {name: {lang: text}}
+    adequacy_source: Source
+    organisations: dict[str, dict]  # id (without "org:") → {"name": {lang: text}}
 
     def always_listed(self) -> list[str]:
         return [c for c, spec in self.categories.items() if spec["listed"] == "always"]
@@ -47,13 +47,10 @@ class Vocabulary:
     def destination_name(self, code: str, locale: str) -> str | None:
         """A country's or an international organisation's name in ``locale``; None if unknown."""
         if code.startswith(ORGANISATION_PREFIX):
-            names = (self.organisations or {}).get(code.removeprefix(ORGANISATION_PREFIX), {})
-            names = names.get("name", {})
+            spec = self.organisations.get(code.removeprefix(ORGANISATION_PREFIX), {})
+            names = spec.get("name", {})
             return names.get(locale.split("_")[0]) or names.get("en")
         return country_name(code, locale)
-
-
-_ORG_ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
 class _Shape(BaseModel):
@@ -118,7 +115,7 @@ def load_vocabulary(root: Path) -> Vocabulary:
             root,
             "schema",
             "international-organisations.yaml",
-            RootModel[dict[Annotated[str, StringConstraints(pattern=_ORG_ID)], _Organisation]],
+            RootModel[dict[Id, _Organisation]],
         ),
     )
 

@@ -80,7 +80,7 @@ def _unknown_destination(register: Register, today: dt.date) -> Iterator[Finding
     """An international organisation is named ``org:<id>`` with an id from
     ``schema/international-organisations.yaml`` (a register can add its own there); an id not
     in that list names no known destination, so the transfer cannot be assessed."""
-    known = list(register.vocabulary.organisations or {})
+    known = list(register.vocabulary.organisations)
     places = [
         (a.source, ("transfers", "items", i, "country"), t.country)
         for a, i, t in transfers(register)
@@ -254,7 +254,7 @@ def _adequacy_list_stale(register: Register, today: dt.date) -> Iterator[Finding
     the Commission's list and update the register's own copy and its ``as_of``."""
     vocabulary = register.vocabulary
     as_of = dt.date.fromisoformat(vocabulary.adequacy_as_of)
-    if vocabulary.adequacy_source and add_months(as_of, STALE_AFTER_MONTHS) < today:
+    if add_months(as_of, STALE_AFTER_MONTHS) < today:
         yield Finding(
             vocabulary.adequacy_source,
             ("as_of",),
