@@ -3,20 +3,19 @@
 ``fields.md`` is written from the same JSON Schemas the editor completes from
 (:mod:`ropa_build.schema_gen`), so it lists exactly the keys, types and data categories the
 tool accepts, in English and Danish. ``rules.md`` is written from the linter's registry
-(:data:`ropa_build.check.RULES`): code, severity, provision and the rule's docstring, plus an
-example fix from :data:`EXAMPLES`. The tests check that each example's "before" really draws its
-rule and its "after" really clears it, so the documentation is executable.
+(:data:`ropa_build.rules.RULES`): the severity policy, then per rule its code, severity,
+provision, docstring and example fix. The tests check that each example's "before" really draws
+its rule and its "after" really clears it, so the documentation is executable.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ropa_build.check import RULES
 from ropa_build.resources import load_data
+from ropa_build.rules import RECORD, RULES, SEVERITY_POLICY, Example
 from ropa_build.schema_gen import schemas
 from ropa_build.vocabulary import load_vocabulary
 
@@ -29,161 +28,9 @@ _FILES = {
 _ARTICLE = re.compile(r"30\(\d\)(?:\([a-g]\))?")
 
 
-@dataclass(frozen=True)
-class Example:
-    """A rule's example: ``file`` is ``records/<id>.yaml`` (a fragment of a record) or
-    ``organisation.yaml`` / ``catalogue.yaml`` (the whole file), or any other file of the
-    register, whose fix is to move it to ``moved_to`` (``after`` is then its text there)."""
-
-    file: str
-    before: str
-    after: str
-    moved_to: str | None = None
-
-
-_RECORD = "records/<id>.yaml"
-
-EXAMPLES: dict[str, Example] = {
-    "missing-item": Example(
-        _RECORD,
-        "transfers:\n",
-        "transfers:\n  description: Ingen overførsler til tredjelande.\n",
-    ),
-    "role-mismatch": Example(
-        _RECORD,
-        "role: controller\nprocessing: Support til kunderne i deres egen konto.\n",
-        "role: processor\ncontrollers:\n  - name: Platformens kunder\n"
-        "processing: Support til kunderne i deres egen konto.\n",
-    ),
-    "not-a-record": Example(
-        "records/noter.md",
-        "# Noter fra mødet med HR\n",
-        "# Noter fra mødet med HR\n",
-        moved_to="docs/noter.md",
-    ),
-    "party-not-stated": Example(
-        "organisation.yaml",
-        'controller:\n  name: Eksempel ApS\n  cvr: "12345678"\njoint_controller: null\n'
-        "dpo:\n  name: Anne Jensen\n  email: dpo@eksempel.dk\n",
-        'controller:\n  name: Eksempel ApS\n  cvr: "12345678"\njoint_controller: null\n'
-        "representative: null   # established in the EU\n"
-        "dpo:\n  name: Anne Jensen\n  email: dpo@eksempel.dk\n",
-    ),
-    "duplicate-group": Example(
-        _RECORD,
-        "data_subjects:\n  groups:\n"
-        "    - {id: kunder, name: kunder, categories: [identification]}\n"
-        "    - {id: kunder2, name: kunder, categories: [identification, employment]}\n",
-        "data_subjects:\n  groups:\n"
-        "    - {id: kunder, name: kunder, categories: [identification]}\n"
-        "    - {id: medarbejdere, name: medarbejdere, categories: [identification, employment]}\n",
-    ),
-    "group-without-data": Example(
-        _RECORD,
-        "data_subjects:\n  groups:\n    - id: kunder\n      name: kunder\n",
-        "data_subjects:\n  groups:\n    - id: kunder\n      name: kunder\n"
-        "      categories: [identification]\n",
-    ),
-    "recipient-without-data": Example(
-        _RECORD,
-        "recipients:\n  processors:\n    - ref: mailservice\n",
-        "recipients:\n  processors:\n    - ref: mailservice\n      receives:\n"
-        "        kunder: [identification]\n",
-    ),
-    "special-without-condition": Example(
-        _RECORD,
-        "lawful_basis:\n  art6: [b]\ndata_subjects:\n  groups:\n"
-        "    - {id: kunder, name: kunder, categories: [identification, health_genetic]}\n",
-        "lawful_basis:\n  art6: [b]\n  art9: [a]   # explicit consent\ndata_subjects:\n"
-        "  groups:\n"
-        "    - {id: kunder, name: kunder, categories: [identification, health_genetic]}\n",
-    ),
-    "transfer-without-mechanism": Example(
-        _RECORD,
-        "transfers:\n  items:\n    - country: MK\n      recipient: Support i Nordmakedonien\n",
-        "transfers:\n  items:\n    - country: MK\n      recipient: Support i Nordmakedonien\n"
-        "      mechanism: scc\n"
-        "      documentation: Standardkontraktbestemmelser (2021/914), bilag 3 til aftalen.\n",
-    ),
-    "adequacy-not-valid": Example(
-        _RECORD,
-        "transfers:\n  items:\n    - country: MK\n      recipient: Support i Nordmakedonien\n"
-        "      mechanism: adequacy\n",
-        "transfers:\n  items:\n    - country: MK\n      recipient: Support i Nordmakedonien\n"
-        "      mechanism: scc\n"
-        "      documentation: Standardkontraktbestemmelser (2021/914), bilag 3 til aftalen.\n",
-    ),
-    "adequacy-partial": Example(
-        _RECORD,
-        "transfers:\n  items:\n    - country: CA\n      recipient: Canadisk leverandør\n"
-        "      mechanism: adequacy\n",
-        "transfers:\n  items:\n    - country: CA\n      recipient: Canadisk leverandør\n"
-        "      mechanism: adequacy\n"
-        "accepted:\n  - rule: adequacy-partial\n"
-        "    reason: Leverandøren er et kommercielt selskab omfattet af PIPEDA (bekræftet 2026).\n",
-    ),
-    "transfer-undocumented": Example(
-        _RECORD,
-        "transfers:\n  items:\n    - country: MK\n      recipient: Support i Nordmakedonien\n"
-        "      mechanism: scc\n",
-        "transfers:\n  items:\n    - country: MK\n      recipient: Support i Nordmakedonien\n"
-        "      mechanism: scc\n"
-        "      documentation: Standardkontraktbestemmelser (2021/914), bilag 3 til aftalen.\n",
-    ),
-    "transfer-inside-eea": Example(
-        _RECORD,
-        "transfers:\n  items:\n    - country: DE\n      recipient: mailservice\n"
-        "      mechanism: adequacy\n",
-        "transfers:\n  description: Ingen overførsler til tredjelande (Tyskland er i EU).\n"
-        "  items: []\n",
-    ),
-    "unlisted-transfer": Example(
-        _RECORD,
-        "recipients:\n  processors:\n"
-        "    - {ref: helpdesk, receives: {kunder: [identification]}}\n"
-        "transfers:\n  description: Ingen overførsler til tredjelande.\n",
-        "recipients:\n  processors:\n"
-        "    - {ref: helpdesk, receives: {kunder: [identification]}}\n"
-        "transfers:\n  items:\n    - country: US\n      recipient: helpdesk\n"
-        "      mechanism: adequacy   # helpdesk has dpf_certified: true in the catalogue\n",
-    ),
-    "retention-indefinite": Example(
-        _RECORD,
-        "retention:\n  rules:\n    - categories: [identification]\n"
-        "      period: Opbevares uendeligt.\n",
-        "retention:\n  rules:\n    - categories: [identification]\n"
-        "      period: 2 år efter kundeforholdets ophør.\n",
-    ),
-    "retention-missing-category": Example(
-        _RECORD,
-        "data_subjects:\n  groups:\n"
-        "    - {id: kunder, name: kunder, categories: [identification, usage]}\n"
-        "retention:\n  rules:\n    - categories: [identification]\n"
-        "      period: 2 år efter kundeforholdets ophør.\n",
-        "data_subjects:\n  groups:\n"
-        "    - {id: kunder, name: kunder, categories: [identification, usage]}\n"
-        "retention:\n  rules:\n    - categories: [identification]\n"
-        "      period: 2 år efter kundeforholdets ophør.\n"
-        "    - categories: [usage]\n      period: 13 måneder efter registreringen.\n",
-    ),
-    "review-overdue": Example(
-        _RECORD,
-        "reviewed: 2024-01-15   # judged on 2026-11-25, with a 12-month interval\n",
-        "reviewed: 2026-11-20\n",
-    ),
-    "todo-left": Example(
-        _RECORD,
-        "security: 'TODO: beskriv sikkerhedsforanstaltningerne'\n",
-        "security: Adgangsstyring med to-faktor-login; kryptering under transport og i hvile.\n",
-    ),
-    "unused-catalogue-entry": Example(
-        "catalogue.yaml",
-        "systems:\n  mailservice:\n    name: Mailservice\n    kind: processor\n"
-        "    countries: [IE]\n  gammelt-crm:\n    name: Gammelt CRM (lukket 2023)\n",
-        "systems:\n  mailservice:\n    name: Mailservice\n    kind: processor\n"
-        "    countries: [IE]\n",
-    ),
-}
+# Each rule's example is registered with the rule (ropa_build.rules); kept here by code for the
+# docs tests.
+EXAMPLES: dict[str, Example] = {code: r.example for code, r in RULES.items() if r.example}
 
 
 def write_docs(root: Path, out: Path) -> list[Path]:
@@ -400,6 +247,8 @@ def _rules() -> str:
         "under `ropa check --strict`. Run one rule with `--select CODE`, skip one with "
         "`--ignore CODE`.",
         "",
+        SEVERITY_POLICY,
+        "",
         "A warning that is right for one activity can be accepted in that record, with the "
         "reason; the Word document shows the acceptance as a note:",
         "",
@@ -424,11 +273,12 @@ def _rules() -> str:
 def _example(example: Example | None) -> list[str]:
     if example is None:
         return ["*No example yet.*", ""]
-    where = "a record" if example.file == _RECORD else f"`{example.file}`"
+    where = "a record" if example.file == RECORD else f"`{example.file}`"
+    judged = f" (judged on {example.today.isoformat()})" if example.today else ""
     fixed = f"Fixed, moved to `{example.moved_to}`:" if example.moved_to else "Fixed:"
     fence = "```yaml" if example.file.endswith(".yaml") else "```text"
     return [
-        f"Before, in {where}:",
+        f"Before, in {where}{judged}:",
         "",
         fence,
         example.before.rstrip("\n"),

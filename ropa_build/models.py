@@ -32,6 +32,11 @@ RichText = Annotated[str, StringConstraints(max_length=2_000_000)]
 Cvr = Annotated[str, StringConstraints(pattern=r"^[0-9]{8}$")]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+# Where data goes: a country, or an international organisation (Art. 4(26), 44), spelt
+# "org:<id>" with the id from schema/international-organisations.yaml, e.g. org:epo.
+ORGANISATION_PREFIX = "org:"
+DESTINATION_PATTERN = r"^([A-Z]{2}|org:[a-z0-9][a-z0-9_-]*)$"  # org: and an Id
+Destination = Annotated[str, StringConstraints(pattern=DESTINATION_PATTERN)]
 Role = Literal["controller", "processor"]
 
 
@@ -108,6 +113,15 @@ class Contact(Strict):
         "One or more e-mail addresses.",
         "En eller flere e-mailadresser.",
         default_factory=list,
+    )
+    country: CountryCode | None = text(
+        "Country",
+        "Land",
+        "ISO 3166 code of the country where the party is established, e.g. DK. Decides whether "
+        "an EU representative is needed (Art. 27); a CVR number implies DK.",
+        "ISO 3166-landekode for det land, hvor parten er etableret, fx DK. Afgør, om der skal "
+        "være en repræsentant i EU (art. 27); et CVR-nr. betyder DK.",
+        default=None,
     )
 
     @field_validator("email", mode="before")
@@ -208,11 +222,13 @@ class System(Strict):
     vendor: str | None = text(
         "Vendor", "Leverandør", "Who supplies or runs it.", "Leverandøren.", default=None
     )
-    countries: list[CountryCode] = text(
+    countries: list[Destination] = text(
         "Countries",
         "Lande",
-        "ISO 3166 codes of the countries where data is processed or accessed.",
-        "ISO 3166-landekoder for de lande, hvor data behandles eller tilgås.",
+        "ISO 3166 codes of the countries where data is processed or accessed; an international "
+        "organisation as org:<id> (e.g. org:epo, see schema/international-organisations.yaml).",
+        "ISO 3166-landekoder for de lande, hvor data behandles eller tilgås; en international "
+        "organisation som org:<id> (fx org:epo).",
         default_factory=list,
     )
     dpa: str | None = text(
@@ -227,6 +243,14 @@ class System(Strict):
         "Certificeret under EU-US DPF",
         "A US recipient certified under the Data Privacy Framework (adequacy covers only those).",
         "Amerikansk modtager certificeret under Data Privacy Framework.",
+        default=False,
+    )
+    dpf_hr_data: bool = text(
+        "DPF certification covers HR data",
+        "DPF-certificeringen omfatter HR-data",
+        "The recipient's DPF certification also covers human-resources data (data about "
+        "employees); without it, the adequacy decision does not cover employees' data.",
+        "Modtagerens DPF-certificering omfatter også HR-data (oplysninger om medarbejdere).",
         default=False,
     )
 
@@ -262,8 +286,11 @@ class SubjectGroup(Strict):
     categories: list[str] = text(
         "Data categories",
         "Kategorier af personoplysninger",
-        "Ids from schema/data-categories.yaml.",
-        "Id'er fra schema/data-categories.yaml.",
+        "Ids from schema/data-categories.yaml. A group marked `employment` counts as employees "
+        "(consent as their basis, and HR data under the US Data Privacy Framework, draw a "
+        "warning).",
+        "Id'er fra schema/data-categories.yaml. En gruppe markeret `employment` regnes som "
+        "medarbejdere.",
         default_factory=list,
     )
     details: RichText | None = text(
@@ -350,8 +377,12 @@ Mechanism = Literal["adequacy", "scc", "bcr", "code_of_conduct", "certification"
 class Transfer(Strict):
     """One transfer to a third country or international organisation (Art. 30(1)(e))."""
 
-    country: CountryCode = text(
-        "Country", "Land", "ISO 3166 alpha-2 code, e.g. MK.", "ISO 3166-landekode, fx MK."
+    country: Destination = text(
+        "Country or international organisation",
+        "Land eller international organisation",
+        "ISO 3166 alpha-2 code, e.g. MK; an international organisation as org:<id>, e.g. "
+        "org:epo (ids in schema/international-organisations.yaml).",
+        "ISO 3166-landekode, fx MK; en international organisation som org:<id>, fx org:epo.",
     )
     recipient: str = text(
         "Recipient",

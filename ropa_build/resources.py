@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from ropa_build.errors import Problem, UserError
 from ropa_build.schema_errors import check_shape
-from ropa_build.source import read_yaml
+from ropa_build.source import Source, read_yaml
 
 BUILT_IN = {kind: Path(str(files(f"ropa_build.{kind}"))) for kind in ("templates", "schema")}
 
@@ -53,13 +53,18 @@ def load_data(root: Path, kind: str, name: str, shape: type[BaseModel] | None = 
     A register's own copy is the user's to edit, so with ``shape`` its mistakes are reported at
     their line like a record's, instead of failing later with a traceback.
     """
+    return load_source(root, kind, name, shape).data
+
+
+def load_source(root: Path, kind: str, name: str, shape: type[BaseModel] | None = None) -> Source:
+    """As :func:`load_data`, keeping the file's positions (a lint finding can point into it)."""
     path = find(root, kind, name)
     source, problems = read_yaml(path, display_path(root, path))
     if shape is not None and not problems:
         problems = check_shape(shape, source)
     if problems:
         raise UserError(problems)
-    return source.data
+    return source
 
 
 def display_path(root: Path, path: Path) -> str:

@@ -80,19 +80,28 @@ processing: |
   TODO: Hvad gør vi for de dataansvarlige? / What do we do for the controllers?
 """
 
-_BODY = """
-# Formål / purposes (art. 30, stk. 1, b)
-purposes: |
-  TODO: Hvorfor behandles oplysningerne? / Why is the data processed?
-
+_BASIS = """\
 # Behandlingsgrundlag / lawful basis (art. 6, 9, 10)
 lawful_basis:
   art6: []            # Art. 6, stk. 1, litra a-f / letters a-f, fx / e.g. [b]
   art9: []            # Art. 9, stk. 2, litra a-j, for følsomme oplysninger / special categories
   art10: null         # Hjemmel for strafbare forhold / ground for criminal-offence data
   description: |      # Forklaring / explanation
-    TODO: Fx aftale med kunden / e.g. the contract with the customer.
+    TODO: Fx aftale med kunden / e.g. the contract with the customer."""
 
+# A processor acts on its controller's instructions (Art. 28(3)(a), 29): the basis is the
+# controller's, so a processor record states none (rule processor-lawful-basis).
+_NO_BASIS = """\
+# Behandlingsgrundlag: intet i en databehandlers fortegnelse, grundlaget er den dataansvarliges
+# (art. 28, stk. 3, a) / lawful basis: none in a processor record, it is the controller's
+# lawful_basis: ..."""
+
+_BODY = """
+# Formål / purposes (art. 30, stk. 1, b)
+purposes: |
+  TODO: Hvorfor behandles oplysningerne? / Why is the data processed?
+
+{basis}
 # Registrerede og personoplysninger / data subjects and personal data (art. 30, stk. 1, c)
 data_subjects:
   # Hvem behandlingen angår / whom the activity concerns
@@ -160,7 +169,10 @@ def new_record(root: Path, title: str, role: Role, today: dt.date) -> Path:
         raise UserError([_refusal(folder, title, slug, taken)])
     part = _PROCESSOR if role == "processor" else _CONTROLLER
     text = (_HEAD + part + _BODY).format(
-        title=json.dumps(title.strip(), ensure_ascii=False), role=role, today=today.isoformat()
+        title=json.dumps(title.strip(), ensure_ascii=False),
+        role=role,
+        today=today.isoformat(),
+        basis=_NO_BASIS if role == "processor" else _BASIS,
     )
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}.yaml"

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ropa_build.errors import Problem, did_you_mean
+from ropa_build.models import DESTINATION_PATTERN
 from ropa_build.source import Loc, Source
 
 
@@ -43,6 +44,12 @@ _PATTERN_HELP = {
         "bad-country",
         "is not a country code",
         "use the ISO 3166 two-letter code in capitals, e.g. DK, US, MK",
+    ),
+    DESTINATION_PATTERN: (
+        "bad-country",
+        "is not a country code or an international organisation",
+        "use the ISO 3166 two-letter code in capitals, e.g. DK, US, MK, or org:<id> for an "
+        "international organisation, e.g. org:epo",
     ),
     "^[a-z0-9][a-z0-9_-]*$": (
         "bad-id",

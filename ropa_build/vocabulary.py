@@ -1,12 +1,14 @@
-"""The controlled vocabularies in ``schema/``: data categories, transfer mechanisms, adequacy.
+"""The controlled vocabularies in ``schema/``: data categories, transfer mechanisms, adequacy,
+international organisations.
 
-They are data, not code, because they change with the law (an adequacy decision is adopted or
-struck down) and because a register may extend them; see :mod:`ropa_build.resources`.
+They are data, not code, because they change with the law (an adequacy decision is adopted,
+renewed or struck down) and because a register may extend them; see :mod:`ropa_build.resources`.
+A transfer's destination is a country (ISO 3166 code) or an international organisation, spelt
+``org:<id>`` with the id from ``international-organisations.yaml`` (Art. 44 treats both alike).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -14,25 +16,42 @@ from typing import Literal
 import pycountry
 from pydantic import BaseModel, ConfigDict, RootModel
 
-from ropa_build.models import CountryCode
-from ropa_build.resources import load_data
+from ropa_build.models import ORGANISATION_PREFIX, CountryCode, Day, Destination, Id
+from ropa_build.resources import load_data, load_source
+from ropa_build.source import Source
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Category kinds ('general', 'cpr', 'art9', 'art10'), checklist order, transfer rules."""
+    """Category kinds ('general', 'cpr', 'art9', 'art10'), checklist order, transfer rules.
+
+    ``adequate`` maps a destination to its decision (``decision``, ``adopted``, and where they
+    apply ``scope``, ``requires``, ``expires``, ``review``, ``note``; dates as dates).
+    ``adequacy_source`` is the adequacy file read, so a finding about the list can point at it.
+    """
 
     categories: dict[str, dict]
     mechanisms: dict[str, dict]
     eea: frozenset[str]
     adequate: dict[str, dict]
     adequacy_as_of: str
+    adequacy_source: Source
+    organisations: dict[str, dict]  # id (without "org:") → {"name": {lang: text}}
 
     def always_listed(self) -> list[str]:
         return [c for c, spec in self.categories.items() if spec["listed"] == "always"]
 
     def third_country(self, code: str) -> bool:
+        """Outside the EU/EEA: every country but the EEA's, and every international organisation."""
         return code not in self.eea
+
+    def destination_name(self, code: str, locale: str) -> str | None:
+        """A country's or an international organisation's name in ``locale``; None if unknown."""
+        if code.startswith(ORGANISATION_PREFIX):
+            spec = self.organisations.get(code.removeprefix(ORGANISATION_PREFIX), {})
+            names = spec.get("name", {})
+            return names.get(locale.split("_")[0]) or names.get("en")
+        return country_name(code, locale)
 
 
 class _Shape(BaseModel):
@@ -50,23 +69,33 @@ class _Mechanism(_Shape):
 
 
 class _Adequate(_Shape):
-    condition: str | None = None
+    decision: str | None = None  # the Commission decision, e.g. "(EU) 2023/1795"
+    adopted: Day | None = None
+    scope: str | None = None  # where the decision covers only part of the recipients
+    requires: Literal["dpf_certified"] | None = None  # checked on the catalogue entry
+    expires: Day | None = None  # the decision no longer applies after this day
+    review: Day | None = None  # the Commission's next review is due (information)
+    note: str | None = None  # a watch note: a court challenge, a pending renewal
 
 
 class _Adequacy(_Shape):
-    as_of: str | dt.date
+    as_of: Day
     eea: list[CountryCode]
-    adequate: dict[CountryCode, _Adequate | None] = {}
+    adequate: dict[Destination, _Adequate | None] = {}
+
+
+class _Organisation(_Shape):
+    name: dict[Literal["da", "en"], str]
 
 
 def load_vocabulary(root: Path) -> Vocabulary:
-    """Read the three vocabulary files from the register's ``schema/`` or the built-ins.
+    """Read the vocabulary files from the register's ``schema/`` or the built-ins.
 
     A register's own copy is checked against the shape the linter relies on (the adequacy list
     is meant to be edited by users when the law changes).
     """
-    adequacy = load_data(root, "schema", "adequacy.yaml", _Adequacy)
-    as_of = adequacy.get("as_of")
+    source = load_source(root, "schema", "adequacy.yaml", _Adequacy)
+    adequacy = _Adequacy.model_validate(source.data)  # checked at its lines by load_source
     return Vocabulary(
         categories=load_data(
             root, "schema", "data-categories.yaml", RootModel[dict[str, _Category]]
@@ -74,9 +103,19 @@ def load_vocabulary(root: Path) -> Vocabulary:
         mechanisms=load_data(
             root, "schema", "transfer-mechanisms.yaml", RootModel[dict[str, _Mechanism]]
         ),
-        eea=frozenset(adequacy.get("eea") or ()),
-        adequate={code: spec or {} for code, spec in (adequacy.get("adequate") or {}).items()},
-        adequacy_as_of=as_of.isoformat() if isinstance(as_of, dt.date) else str(as_of),
+        eea=frozenset(adequacy.eea),
+        adequate={
+            code: spec.model_dump(exclude_none=True) if spec else {}
+            for code, spec in adequacy.adequate.items()
+        },
+        adequacy_as_of=adequacy.as_of.isoformat(),
+        adequacy_source=source,
+        organisations=load_data(
+            root,
+            "schema",
+            "international-organisations.yaml",
+            RootModel[dict[Id, _Organisation]],
+        ),
     )
 
 

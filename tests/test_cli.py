@@ -62,7 +62,12 @@ BROKEN = {
     "receives as a list": _patch(
         KUNDER, "      receives:\n        kunder: [financial]", "      receives: [financial]"
     ),
-    "lint errors": _patch("records/support.yaml", "      mechanism: scc\n", ""),
+    "lint errors": _patch(
+        KUNDER,
+        "      categories: [identification, financial]\n",
+        "      categories: [identification, financial]\n"
+        "    - id: kunder2\n      name: kunder\n      categories: [identification]\n",
+    ),
     "bad file name": _write("records/my record.yaml", "title: x\n"),
     "own adequacy list malformed": _write("schema/adequacy.yaml", "eea: DK\nadequate: [US]\n"),
     "own data categories malformed": _write("schema/data-categories.yaml", "identification: 3\n"),
@@ -100,7 +105,7 @@ def test_the_seed_as_is_cannot_be_built(ropa_process, tmp_path):
     result = ropa_process("build", "--root", DATA / "seed-as-is", "--out", tmp_path / "out")
     assert result.code == 1
     assert "Traceback" not in result.stderr
-    assert "error[transfer-without-mechanism]" in result.stderr
+    assert "error[role-mismatch]" in result.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -109,7 +114,7 @@ def test_a_failed_build_leaves_the_previous_output_untouched(register, ropa, tmp
     out = tmp_path / "out"
     assert ropa("build", "--root", reg.root, "--out", out).code == 0
     before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-    reg.patch("records/support.yaml", "      mechanism: scc\n", "")
+    BROKEN["lint errors"](reg)
     assert ropa("build", "--root", reg.root, "--out", out).code == 1
     assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
 

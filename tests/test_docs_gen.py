@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from ropa_build.check import RULES
 from ropa_build.docs_gen import EXAMPLES, write_docs
 from ropa_build.models import Catalogue, Organisation, Record
 from ropa_build.pipeline import Options, lint
+from ropa_build.rules import RECORD, RULES
 from ropa_build.source import read_yaml
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,8 +35,9 @@ BASE = {
     """,
     "catalogue.yaml": """
         systems:
-          mailservice: {name: Mailservice, kind: processor, countries: [IE]}
-          helpdesk: {name: Helpdesk, kind: processor, countries: [IE, US], dpf_certified: true}
+          mailservice: {name: Mailservice, kind: processor, countries: [IE], dpa: DPA 2026}
+          helpdesk:
+            {name: Helpdesk, kind: processor, countries: [IE, US], dpf_certified: true, dpa: DPA}
     """,
     "records/nyhedsbrev.yaml": """
         title: Nyhedsbrev
@@ -97,20 +98,28 @@ def test_every_rule_has_an_example():
 
 
 def _register(root: Path, file: str | None = None, text: str = "") -> Path:
-    """BASE in ``root``; an example's record fragment is merged into the record, a whole
-    organisation.yaml or catalogue.yaml replaces the file, any other file is written as is."""
+    """BASE in ``root``; an example's record fragment is merged into the record (a vocabulary
+    fragment into a copy of the built-in file, the register's own), a whole
+    organisation.yaml or catalogue.yaml replaces the file."""
     for name, content in BASE.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(content).lstrip(), encoding="utf-8")
-    if file and file != "records/<id>.yaml":
+    if file in ("organisation.yaml", "catalogue.yaml"):
+        (root / file).write_text(text, encoding="utf-8")
+    elif file and file.startswith("schema/"):  # a fragment of a built-in vocabulary
+        own = root / file
+        own.parent.mkdir(parents=True, exist_ok=True)
+        own.write_text(
+            json.dumps(_merge(_read(REPO / file), _read_text(root, text)), ensure_ascii=False),
+            encoding="utf-8",
+        )
+    elif file and file != RECORD:  # any other file of the register, written as it is
         (root / file).parent.mkdir(parents=True, exist_ok=True)
         (root / file).write_text(text, encoding="utf-8")
     elif file:
         record = root / "records" / "nyhedsbrev.yaml"
-        fragment = root / "fragment.yaml"
-        fragment.write_text(text, encoding="utf-8")
-        merged = _merge(_read(record), _read(fragment))
+        merged = _merge(_read(record), _read_text(root, text))
         record.write_text(json.dumps(merged, ensure_ascii=False), encoding="utf-8")
     return root
 
@@ -119,6 +128,12 @@ def _read(path: Path) -> dict:
     source, problems = read_yaml(path, path.name)
     assert problems == []
     return source.data
+
+
+def _read_text(root: Path, text: str) -> dict:
+    fragment = root / "fragment.yaml"
+    fragment.write_text(text, encoding="utf-8")
+    return _read(fragment)
 
 
 def _merge(base: dict, change: dict) -> dict:
@@ -138,10 +153,11 @@ def test_the_base_register_has_no_errors(tmp_path: Path):
 @pytest.mark.parametrize("code", sorted(EXAMPLES))
 def test_example_before_draws_the_rule_and_after_clears_it(tmp_path: Path, code: str):
     example = EXAMPLES[code]
-    before = lint(_register(tmp_path / "before", example.file, example.before), Options(TODAY))
+    today = example.today or TODAY
+    before = lint(_register(tmp_path / "before", example.file, example.before), Options(today))
     assert code in {p.code for p in before}
     fixed = example.moved_to or example.file
-    after = lint(_register(tmp_path / "after", fixed, example.after), Options(TODAY))
+    after = lint(_register(tmp_path / "after", fixed, example.after), Options(today))
     assert code not in {p.code for p in after}
     assert [str(p) for p in after if p.severity == "error"] == []
 

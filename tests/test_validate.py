@@ -177,7 +177,7 @@ eea: [AT, BE, BG, HR, CY, CZ, DK, EE, FI, FR, DE, GR, HU, IE, IT, LV, LT, LU, MT
       SK, SI, ES, SE, IS, LI, NO]
 adequate:
   CH: {}
-  US: {condition: dpf}
+  US: {requires: dpf_certified}
 """
 
 
@@ -186,7 +186,7 @@ adequate:
     [
         (ADEQUACY, []),
         (ADEQUACY + "  uk: {}\n", [(7, 3, "bad-country")]),
-        (ADEQUACY.replace("{condition:", "{conditon:"), [(6, 8, "unknown-key")]),
+        (ADEQUACY.replace("{requires:", "{requries:"), [(6, 8, "unknown-key")]),
         (
             ADEQUACY.replace("eea: [AT,", "eea: AT\nx: [AT,"),
             [(2, 6, "wrong-type"), (3, 1, "unknown-key")],
@@ -201,7 +201,8 @@ def test_a_registers_adequacy_list_is_checked_at_its_lines(register, text, expec
     reg = register(DATA / "clean")
     reg.write("schema/adequacy.yaml", text)
     if not expected:
-        assert read_register(reg.root).vocabulary.adequate == {"CH": {}, "US": {"condition": "dpf"}}
+        adequate = read_register(reg.root).vocabulary.adequate
+        assert adequate == {"CH": {}, "US": {"requires": "dpf_certified"}}
         return
     found = problems_of(reg.root)
     assert [(p.path, p.line, p.column, p.code) for p in found] == [
