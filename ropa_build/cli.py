@@ -86,8 +86,17 @@ def _parser() -> argparse.ArgumentParser:
         choices=("text", "json", "github"),
         help="text (default), json, or github (Actions annotations)",
     )
+    check_cmd.add_argument(
+        "--against",
+        metavar="BASE",
+        help="also warn about records changed since BASE (a git "
+        "revision) whose `updated` date did not change",
+    )
     check_cmd.set_defaults(run=_check)
     _authoring(commands)
+    from ropa_build.diff.command import add_diff_command
+
+    add_diff_command(commands)
     return parser
 
 
@@ -232,6 +241,10 @@ def _build(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     problems = lint(args.root, _options(args))
+    if args.against:
+        from ropa_build.diff.command import against
+
+        problems += against(args.root, args.against)
     _report(problems, args.output_format, args.root)
     failing = [p for p in problems if p.severity == "error" or args.strict]
     return 1 if failing else 0

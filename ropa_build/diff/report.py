@@ -1,0 +1,304 @@
+"""Changes → a report: text for a terminal, Markdown for a pull request, JSON for other tools.
+
+Markdown is what a reviewer reads in a pull-request comment (``long=False``: at most
+:data:`COMMENT_LIMIT` bytes, GitHub's 65,536-character limit counted in UTF-8 bytes so that it
+holds for any text) or in the job summary (``long=True``: at most :data:`SUMMARY_LIMIT`, GitHub's
+1 MiB per step). What does not fit is cut at a whole row, with a visible line saying how many
+changes are left out. Every value is record text, so every value goes through the Markdown
+renderer's own escaping (:func:`ropa_build.render.markdown.escape`): it stays literal text, one
+line, inside its cell. The JSON follows ``schema/diff.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+
+from ropa_build.diff.compare import Change
+from ropa_build.diff.git import Snapshot
+from ropa_build.diff.meanings import Meanings
+from ropa_build.errors import Problem
+from ropa_build.models import Organisation, Record, System
+from ropa_build.render.markdown import escape
+
+COMMENT_LIMIT = 65_536
+SUMMARY_LIMIT = 1_048_576
+MARKER = "<!-- ropa-diff -->"  # finds the pull request's comment to update in place
+_SHOWN = {False: 1_500, True: 200_000}  # characters of one value shown (comment, long form)
+_FOLDED = 200  # a longer value (or one of several lines) is folded into <details>
+_SYMBOL = {"review": "!", "content": "~", "editorial": "·"}
+_COLOUR = {"review": "\033[1;31m", "content": "\033[33m", "editorial": "\033[2m"}
+_BOLD, _RESET = "\033[1m", "\033[0m"
+
+
+def report(
+    base: Snapshot,
+    head: Snapshot,
+    changes: list[Change],
+    meanings: Meanings,
+    *,
+    form: str = "text",
+    lang: str = "en",
+    long: bool = False,
+    colour: bool = False,
+) -> str:
+    """The report in ``form`` (text, markdown or json), worded in ``lang``."""
+    words = meanings.words[lang]
+    head_label = words["working_tree"] if head.commit is None else head.label
+    if form == "json":
+        return _json(base, head, head_label, changes, meanings, lang)
+    if form == "markdown":
+        return _markdown(base, head, head_label, changes, meanings, lang, long)
+    return _text(base, head, head_label, changes, meanings, lang, colour)
+
+
+def _summary(changes: list[Change], meanings: Meanings) -> dict[str, int]:
+    activities = {c.subject for c in changes if c.scope == "record"}
+    activities |= {r for c in changes for r in c.reaches}
+    review = sum(meanings.significance(c.code) == "review" for c in changes)
+    return {"changes": len(changes), "activities": len(activities), "review": review}
+
+
+def _groups(changes: list[Change], meanings: Meanings, lang: str) -> list[tuple[str, list[Change]]]:
+    """(heading, changes) per part: organisation, catalogue, vocabularies, each activity."""
+    words = meanings.words[lang]
+    groups: dict[tuple[str, str], list[Change]] = {}
+    for change in changes:
+        subject = change.subject if change.scope == "record" else ""
+        groups.setdefault((change.scope, subject), []).append(change)
+    out = []
+    for (scope, subject), items in groups.items():
+        if scope == "record":
+            heading = f"{items[0].title} ({subject})"
+            if items[0].renamed_from:
+                heading += ", " + words["renamed_from"].format(old=items[0].renamed_from)
+        else:
+            heading = words[scope]
+        out.append((heading, items))
+    return out
+
+
+def _problems(base: Snapshot, head: Snapshot, head_label: str) -> list[tuple[str, Problem]]:
+    return [(f"BASE {base.label}", p) for p in base.problems] + [
+        (f"HEAD {head_label}", p) for p in head.problems
+    ]
+
+
+# --- field labels ---------------------------------------------------------------------------
+
+
+def _field_label(change: Change, lang: str, words: dict[str, str]) -> str:
+    """The field as the register's models name it (``title`` / ``title_da``), joined by ›."""
+    if change.scope == "vocabulary":
+        return " › ".join(change.path)
+    if not change.path:
+        return words["file"]  # a record added, removed or renamed
+    start = {"record": Record, "organisation": Organisation, "catalogue": System}[change.scope]
+    parts, path = [], change.path
+    if change.scope == "catalogue":
+        parts, path = [path[0]], path[1:]
+    current: Any = start
+    for segment in path:
+        current = _unwrap(current)
+        if segment.startswith("[") or not (
+            isinstance(current, type) and issubclass(current, BaseModel)
+        ):
+            parts.append(segment.strip("[]") if segment.startswith("[") else segment)
+            origin = typing.get_origin(current)
+            current = typing.get_args(current)[-1] if origin in (dict, list) else None
+            continue
+        info = current.model_fields.get(segment)
+        if info is None:
+            parts.append(segment)
+            current = None
+            continue
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        parts.append(str(extra.get("title_da")) if lang == "da" else str(info.title))
+        current = info.annotation
+    return " › ".join(parts)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` → ``X``; ``list[X]`` → ``X`` when X is a model (an item of the list)."""
+    args = typing.get_args(annotation)
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        rest = [a for a in args if a is not type(None)]
+        annotation = rest[0] if len(rest) == 1 else annotation
+    return annotation
+
+
+def _show(value: Any, empty: str) -> str:
+    """A value as plain text: mappings as ``key: value`` lines, lists joined by commas."""
+    if value is None:
+        return empty
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "\n".join(
+            f"{k}: {_show(v, empty)}" for k, v in value.items() if v not in (None, [], {})
+        )
+    if isinstance(value, list):
+        if all(not isinstance(v, dict | list) for v in value):
+            return ", ".join(_show(v, empty) for v in value)
+        return "\n".join(_show(v, empty) for v in value)
+    return str(value)
+
+
+# --- text -----------------------------------------------------------------------------------
+
+
+def _text(base, head, head_label, changes, meanings, lang, colour) -> str:
+    words = meanings.words[lang]
+
+    def paint(style: str, text: str) -> str:
+        return f"{style}{text}{_RESET}" if colour else text
+
+    lines = [paint(_BOLD, f"{words['title']}: {base.label} → {head_label}")]
+    lines.append(
+        words["summary"].format(**_summary(changes, meanings)) if changes else words["no_changes"]
+    )
+    problems = _problems(base, head, head_label)
+    for side in dict.fromkeys(side for side, _ in problems):
+        lines += ["", words["problems"].format(side=side)]
+        lines += [f"  {p}" for s, p in problems if s == side]
+    for heading, items in _groups(changes, meanings, lang):
+        lines += ["", paint(_BOLD, heading)]
+        for change in items:
+            level = meanings.significance(change.code)
+            label = paint(_COLOUR[level], f"{_SYMBOL[level]} {change.code}")
+            lines.append(f"  {label}  {_field_label(change, lang, words)}")
+            for name, value in (("before", change.before), ("after", change.after)):
+                shown = _show(value, words["empty"]).replace("\n", "\n" + " " * 14)
+                lines.append(f"      {words[name] + ':':<8}{shown}")
+            meaning = meanings.meaning(change.code, lang)
+            lines.append(f"      {paint(_COLOUR[level], meaning)}")
+            if change.reaches:
+                lines.append("      " + _reaches(change, head, words))
+    return "\n".join(lines) + "\n"
+
+
+def _reaches(change: Change, head: Snapshot, words: dict[str, str]) -> str:
+    everyone = set(change.reaches) == set(head.records) and len(head.records) > 1
+    named = words["all_activities"] if everyone else ", ".join(change.reaches)
+    return words["reaches"].format(activities=named)
+
+
+# --- markdown -------------------------------------------------------------------------------
+
+
+def _markdown(base, head, head_label, changes, meanings, lang, long) -> str:
+    words = meanings.words[lang]
+    limit = SUMMARY_LIMIT if long else COMMENT_LIMIT
+    summary = words["summary"].format(**_summary(changes, meanings))
+    top = [
+        MARKER,
+        f"### {_md(words['title'])}",
+        "",
+        f"**{_md(summary if changes else words['no_changes'])}** · "
+        f"{_md(base.label)} → {_md(head_label)}",
+        "",
+    ]
+    problems = _problems(base, head, head_label)
+    for side in dict.fromkeys(side for side, _ in problems):
+        top += [_md(words["problems"].format(side=side)), ""]
+        top += [f"- {_md(str(p))}" for s, p in problems if s == side]
+        top.append("")
+    parts = ["\n".join(top) + "\n"]
+    used = _size(parts[0])
+    reserve = _size(_cut_line(words, len(changes)))  # room for the line saying what is cut
+    header = "| " + " | ".join(_md(words[w]) for w in ("field", "before", "after", "meaning"))
+    shown = 0
+    for heading, items in _groups(changes, meanings, lang):
+        block = f"#### {_md(heading)}\n\n{header} |\n|---|---|---|---|\n"
+        size, rows = _size(block) + 1, []  # + the blank line after the table
+        for change in items:
+            row = _row(change, head, meanings, lang, long)
+            if used + size + _size(row) + reserve > limit:
+                break
+            rows.append(row)
+            size += _size(row)
+        if rows:
+            parts += [block, *rows, "\n"]
+            used += size
+            shown += len(rows)
+        if len(rows) < len(items):
+            parts.append(_cut_line(words, len(changes) - shown))
+            break
+    return "".join(parts)
+
+
+def _row(change: Change, head: Snapshot, meanings: Meanings, lang: str, long: bool) -> str:
+    words = meanings.words[lang]
+    meaning = f"**{_md(change.code)}** · {_md(meanings.meaning(change.code, lang))}"
+    if change.reaches:
+        meaning += "<br>" + _md(_reaches(change, head, words))
+    cells = [
+        _md(_field_label(change, lang, words)),
+        _value(change.before, words, long),
+        _value(change.after, words, long),
+        meaning,
+    ]
+    return "| " + " | ".join(cells) + " |\n"
+
+
+def _value(value: Any, words: dict[str, str], long: bool) -> str:
+    text = _show(value, words["empty"])
+    limit = _SHOWN[long]
+    if len(text) > limit:
+        text = text[:limit] + words["value_cut"]  # cut before escaping: an escape stays whole
+    if len(text) <= _FOLDED and text.count("\n") < 3:
+        return _md(text)
+    first = text.split("\n", 1)[0][:80]
+    return f"<details><summary>{_md(first)}…</summary>{_md(text)}</details>"
+
+
+def _md(text: str) -> str:
+    """Literal text on one line; '#' too, so a heading's text cannot close the heading."""
+    return escape(text).replace("#", "\\#")
+
+
+def _cut_line(words: dict[str, str], count: int) -> str:
+    return f"\n> **{_md(words['truncated'].format(count=count))}**\n"
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+# --- json -----------------------------------------------------------------------------------
+
+
+def _json(base, head, head_label, changes, meanings, lang) -> str:
+    document = {
+        "schema": "ropa-diff/1",
+        "lang": lang,
+        "base": {"label": base.label, "commit": base.commit},
+        "head": {"label": head_label, "commit": head.commit},
+        "summary": _summary(changes, meanings),
+        "problems": [
+            {"side": side.split(" ", 1)[0].lower(), **vars(p)}
+            for side, p in _problems(base, head, head_label)
+        ],
+        "changes": [
+            {
+                "code": c.code,
+                "significance": meanings.significance(c.code),
+                "meaning": meanings.codes[c.code][lang],
+                "scope": c.scope,
+                "subject": c.subject,
+                "title": c.title,
+                "renamed_from": c.renamed_from,
+                "path": list(c.path),
+                "field": _field_label(c, lang, meanings.words[lang]),
+                "before": c.before,
+                "after": c.after,
+                "reaches": list(c.reaches),
+            }
+            for c in changes
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
