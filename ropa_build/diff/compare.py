@@ -227,7 +227,10 @@ def _walk(path: Path, before: Any, after: Any) -> list[tuple[Path, Any, Any, str
     if isinstance(before, dict) and isinstance(after, dict):
         found = []
         for key in [*after, *(k for k in before if k not in after)]:
-            found += _walk((*path, str(key)), before.get(key), after.get(key))
+            if key in before and key in after:
+                found += _walk((*path, str(key)), before[key], after[key])
+            else:  # an entry of a mapping (a catalogue id, a group in `receives`) came or went
+                found.append(((*path, str(key)), before.get(key), after.get(key), "changed"))
         return found
     if isinstance(before, list) and isinstance(after, list):
         return _walk_list(path, before, after)

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ropa_build.render.markdown import escape
 from ropa_build.resources import load_data
 
 LANGUAGES = ("da", "en")
@@ -102,7 +103,7 @@ def changes_doc(root: Path, generated: str) -> str:
         "|---|---|---|",
     ]
     lines += [
-        f"| `{name}` | {words['en']} | {words['da']} |"
+        f"| `{name}` | {escape(words['en'])} | {escape(words['da'])} |"
         for name, words in meanings.significances.items()
     ]
     lines += [
@@ -111,7 +112,8 @@ def changes_doc(root: Path, generated: str) -> str:
         "|---|---|---|---|---|",
     ]
     lines += [
-        f"| `{code}` | {spec['significance']} | {spec['provision']} | {spec['en']} | {spec['da']} |"
+        f"| `{code}` | {spec['significance']} | {escape(spec['provision'])} | {escape(spec['en'])} "
+        f"| {escape(spec['da'])} |"
         for code, spec in meanings.codes.items()
     ]
     lines += [

@@ -12,6 +12,7 @@ line, inside its cell. The JSON follows ``schema/diff.schema.json``.
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
 from typing import Any
@@ -152,33 +153,43 @@ def _show(value: Any, empty: str) -> str:
 
 
 def _text(base, head, head_label, changes, meanings, lang, colour) -> str:
+    """Every piece of record text goes through :func:`_visible` before colours are added."""
     words = meanings.words[lang]
 
     def paint(style: str, text: str) -> str:
         return f"{style}{text}{_RESET}" if colour else text
 
-    lines = [paint(_BOLD, f"{words['title']}: {base.label} → {head_label}")]
+    lines = [paint(_BOLD, _visible(f"{words['title']}: {base.label} → {head_label}"))]
     lines.append(
         words["summary"].format(**_summary(changes, meanings)) if changes else words["no_changes"]
     )
     problems = _problems(base, head, head_label)
     for side in dict.fromkeys(side for side, _ in problems):
-        lines += ["", words["problems"].format(side=side)]
-        lines += [f"  {p}" for s, p in problems if s == side]
+        lines += ["", _visible(words["problems"].format(side=side))]
+        lines += [f"  {_visible(str(p))}" for s, p in problems if s == side]
     for heading, items in _groups(changes, meanings, lang):
-        lines += ["", paint(_BOLD, heading)]
+        lines += ["", paint(_BOLD, _visible(heading))]
         for change in items:
             level = meanings.significance(change.code)
             label = paint(_COLOUR[level], f"{_SYMBOL[level]} {change.code}")
-            lines.append(f"  {label}  {_field_label(change, lang, words)}")
+            lines.append(f"  {label}  {_visible(_field_label(change, lang, words))}")
             for name, value in (("before", change.before), ("after", change.after)):
-                shown = _show(value, words["empty"]).replace("\n", "\n" + " " * 14)
+                shown = _visible(_show(value, words["empty"])).replace("\n", "\n" + " " * 14)
                 lines.append(f"      {words[name] + ':':<8}{shown}")
             meaning = meanings.meaning(change.code, lang)
             lines.append(f"      {paint(_COLOUR[level], meaning)}")
             if change.reaches:
-                lines.append("      " + _reaches(change, head, words))
+                lines.append("      " + _visible(_reaches(change, head, words)))
     return "\n".join(lines) + "\n"
+
+
+# Controls (ESC too) and the bidirectional overrides ("Trojan source"): a terminal obeys them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    """Text for a terminal: every control shown as an escape (``\\u202e``), never obeyed."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _reaches(change: Change, head: Snapshot, words: dict[str, str]) -> str:
