@@ -283,6 +283,18 @@ def test_wording_only_and_dates(repo, ropa):
     }
 
 
+def test_a_long_text_shows_the_changed_words(repo, ropa):
+    repo.patch(
+        "records/support.yaml", "alle kontakter senest 30 dage", "alle kontakter senest 60 dage"
+    )
+    text = ropa("diff", "HEAD", "--root", repo.root).stdout
+    assert "± " in text and "senest [-30-]{+60+} dage" in text
+    markdown = ropa("diff", "HEAD", "--root", repo.root, "--format", "markdown").stdout
+    assert "senest <del>30</del><ins>60</ins> dage" in markdown
+    (row,) = [row for row in render(markdown).rows if row[0] != "Felt"]
+    assert row[0] == "Sletning › Generel regel"
+
+
 def test_a_vocabulary_change_reaches_the_activities_with_transfers_there(repo, ropa):
     shutil.copytree(
         REPO / "schema", repo.root / "schema", ignore=shutil.ignore_patterns("*.json", "*.py")
@@ -424,7 +436,7 @@ class _Page(html.parser.HTMLParser):
 
 
 SAFE_TAGS = {"h3", "h4", "p", "strong", "table", "thead", "tbody", "tr", "th", "td", "br"}
-SAFE_TAGS |= {"details", "summary", "blockquote", "ul", "li"}
+SAFE_TAGS |= {"details", "summary", "blockquote", "ul", "li", "del", "ins"}
 
 
 def render(markdown: str) -> _Page:

@@ -11,6 +11,7 @@ line, inside its cell. The JSON follows ``schema/diff.schema.json``.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import types
@@ -33,7 +34,7 @@ _SHOWN = {False: 1_500, True: 200_000}  # characters of one value shown (comment
 _FOLDED = 200  # a longer value (or one of several lines) is folded into <details>
 _SYMBOL = {"review": "!", "content": "~", "editorial": "·"}
 _COLOUR = {"review": "\033[1;31m", "content": "\033[33m", "editorial": "\033[2m"}
-_BOLD, _RESET = "\033[1m", "\033[0m"
+_BOLD, _GREEN, _RESET = "\033[1m", "\033[32m", "\033[0m"
 
 
 def report(
@@ -146,7 +147,7 @@ def _show(value: Any, empty: str) -> str:
         if all(not isinstance(v, dict | list) for v in value):
             return ", ".join(_show(v, empty) for v in value)
         return "\n".join(_show(v, empty) for v in value)
-    return str(value)
+    return str(value).rstrip()  # a block scalar's final line break shows as nothing
 
 
 # --- text -----------------------------------------------------------------------------------
@@ -176,6 +177,17 @@ def _text(base, head, head_label, changes, meanings, lang, colour) -> str:
             for name, value in (("before", change.before), ("after", change.after)):
                 shown = _visible(_show(value, words["empty"])).replace("\n", "\n" + " " * 14)
                 lines.append(f"      {words[name] + ':':<8}{shown}")
+            if len(_show(change.before, "")) + len(_show(change.after, "")) > 160:
+                marks = (
+                    lambda t: _visible(t).replace("\n", "↵"),
+                    lambda t: paint(
+                        _COLOUR["review"], "[-" + _visible(t).replace("\n", "↵") + "-]"
+                    ),
+                    lambda t: paint(_GREEN, "{+" + _visible(t).replace("\n", "↵") + "+}"),
+                )
+                excerpt = _excerpt(change, marks)
+                if excerpt:
+                    lines.append(f"      {'±':<8}{excerpt}")
             meaning = meanings.meaning(change.code, lang)
             lines.append(f"      {paint(_COLOUR[level], meaning)}")
             if change.reaches:
@@ -250,21 +262,71 @@ def _row(change: Change, head: Snapshot, meanings: Meanings, lang: str, long: bo
     cells = [
         _md(_field_label(change, lang, words)),
         _value(change.before, words, long),
-        _value(change.after, words, long),
+        _value(change.after, words, long, _excerpt(change, _MD_MARKS)),
         meaning,
     ]
     return "| " + " | ".join(cells) + " |\n"
 
 
-def _value(value: Any, words: dict[str, str], long: bool) -> str:
+def _value(value: Any, words: dict[str, str], long: bool, excerpt: str | None = None) -> str:
+    """A cell: short values as they are; long ones folded, the summary showing the changed
+    words (``excerpt``) or the first line."""
     text = _show(value, words["empty"])
     limit = _SHOWN[long]
     if len(text) > limit:
         text = text[:limit] + words["value_cut"]  # cut before escaping: an escape stays whole
     if len(text) <= _FOLDED and text.count("\n") < 3:
         return _md(text)
-    first = text.split("\n", 1)[0][:80]
-    return f"<details><summary>{_md(first)}…</summary>{_md(text)}</details>"
+    summary = excerpt or _md(text.split("\n", 1)[0][:80]) + "…"
+    return f"<details><summary>{summary}</summary>{_md(text)}</details>"
+
+
+# --- the changed words of a text ------------------------------------------------------------
+
+_MD_MARKS = (lambda t: _md(t), lambda t: f"<del>{_md(t)}</del>", lambda t: f"<ins>{_md(t)}</ins>")
+_CONTEXT = 8  # tokens (words, spaces, punctuation) kept around each change
+_EXCERPT_CHARS = 400  # of the texts' characters shown in an excerpt
+_EXCERPT_TOKENS = 20_000  # longer texts are not word-diffed (difflib is quadratic)
+
+
+def _excerpt(change: Change, marks: tuple) -> str | None:
+    """The words that changed between two texts, with a little context: "…slettes <del>3
+    </del><ins>5</ins> år efter…". ``marks`` format unchanged, removed and added text."""
+    if not (isinstance(change.before, str) and isinstance(change.after, str)):
+        return None
+    a, b = _TOKEN.findall(change.before), _TOKEN.findall(change.after)
+    if len(a) + len(b) > _EXCERPT_TOKENS:
+        return None
+    same, gone, came = marks
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    out, budget = [], _EXCERPT_CHARS
+    for n, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        if op == "equal":
+            pieces = _context(a[i1:i2], first=n == 0, last=n == len(opcodes) - 1)
+        else:
+            pieces = [("gone", "".join(a[i1:i2])), ("came", "".join(b[j1:j2]))]
+        for kind, text in pieces:
+            if not text:
+                continue
+            if budget <= 0:
+                return "".join(out) + "…"
+            text, budget = text[:budget], budget - len(text)
+            out.append(
+                "…" if kind == "cut" else {"same": same, "gone": gone, "came": came}[kind](text)
+            )
+    return "".join(out)
+
+
+def _context(run: list[str], *, first: bool, last: bool) -> list[tuple[str, str]]:
+    """An unchanged run, shortened to _CONTEXT tokens beside each change."""
+    keep_head = run[:_CONTEXT] if not first else []
+    keep_tail = run[-_CONTEXT:] if not last else []
+    if len(keep_head) + len(keep_tail) >= len(run):
+        return [("same", "".join(run))]
+    return [("same", "".join(keep_head)), ("cut", "…"), ("same", "".join(keep_tail))]
+
+
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 
 def _md(text: str) -> str:
