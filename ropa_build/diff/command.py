@@ -13,6 +13,7 @@ import os
 import sys
 from pathlib import Path
 
+from ropa_build.cache import Cache
 from ropa_build.diff.compare import compare
 from ropa_build.diff.git import GitError, read_revisions
 from ropa_build.diff.meanings import LANGUAGES, load_meanings
@@ -59,7 +60,8 @@ def add_diff_command(commands: argparse._SubParsersAction) -> None:
 
 def _diff(args: argparse.Namespace) -> int:
     try:
-        base, head = read_revisions(args.root, args.base, args.head)
+        cache = Cache.for_register(args.root)
+        base, head = read_revisions(args.root, args.base, args.head, cache.reader(read_yaml))
     except GitError as error:
         hint = f" — {error.hint}" if error.hint else ""
         print(f"ropa diff: error: {error.message}{hint}", file=sys.stderr)

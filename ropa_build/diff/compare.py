@@ -20,15 +20,17 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ropa_build.diff.git import Entry, Snapshot
 
-# Two texts this alike (difflib.SequenceMatcher.ratio, 0–1) are the same thing, edited. 0.8:
-# a record keeps it under any ordinary edit, two different records of the example stay far below
-# (0.2–0.5), and a short transfer item whose country or recipient was corrected still pairs.
+# Two texts this alike (difflib.SequenceMatcher.ratio, 0–1) are the same thing, edited: a
+# record's file compared line by line (characters would take seconds per pair of large records),
+# a list item as its JSON text, character by character. 0.8: a record of 20 lines or more keeps it
+# under an edit of a few lines, two different records of the example stay far below (0.0–0.3),
+# and a transfer item whose country or recipient was corrected still pairs.
 RENAME_RATIO = 0.8
 
 Path = tuple[str, ...]  # field names; a keyed list item is "[key]"
@@ -121,8 +123,10 @@ def compare(base: Snapshot, head: Snapshot) -> list[Change]:
                     "record-renamed", "record", new.id, (), old.path, new.path, title, (), old.id
                 )
             )
-        both = old.data is not None and new.data is not None
-        before, after = (old.data, new.data) if both else (old.raw, new.raw)
+        if old.text == new.text:
+            continue  # the same file: the same record (its validation depends on it alone)
+        both = old.model is not None and new.model is not None
+        before, after = (old.validated(), new.validated()) if both else (old.raw, new.raw)
         for path, was, now, how in _walk((), before, after):
             code = _record_code(path, was, now, how, special)
             renamed = old.id if old.id != new.id else None
@@ -148,7 +152,7 @@ def _pair_records(
     pairs = [(base[i], head[i]) for i in sorted(base.keys() & head.keys())]
     gone = [base[i] for i in sorted(base.keys() - head.keys())]
     new = [head[i] for i in sorted(head.keys() - base.keys())]
-    matched = _match(gone, new, lambda entry: entry.text)
+    matched = _match(gone, new, lambda entry: entry.text.splitlines())
     pairs += matched
     paired = {id(e) for pair in matched for e in pair}
     return (
@@ -158,12 +162,13 @@ def _pair_records(
     )
 
 
-def _match(olds: list, news: list, text: Callable[[Any], str]) -> list[tuple[Any, Any]]:
-    """Pairs of (old, new) at least RENAME_RATIO alike, best first, each item used once."""
+def _match(olds: list, news: list, text: Callable[[Any], Sequence]) -> list[tuple[Any, Any]]:
+    """Pairs of (old, new) whose ``text`` (lines, or characters) are at least RENAME_RATIO
+    alike, best first, each item used once."""
     scored = []
     for i, old in enumerate(olds):
         for j, new in enumerate(news):
-            matcher = difflib.SequenceMatcher(None, text(old), text(new), autojunk=False)
+            matcher = difflib.SequenceMatcher(None, text(old), text(new))
             if matcher.real_quick_ratio() >= RENAME_RATIO and matcher.quick_ratio() >= RENAME_RATIO:
                 ratio = matcher.ratio()
                 if ratio >= RENAME_RATIO:
@@ -178,8 +183,7 @@ def _match(olds: list, news: list, text: Callable[[Any], str]) -> list[tuple[Any
 
 
 def _title(entry: Entry) -> str:
-    data = entry.data if entry.data is not None else entry.raw
-    title = data.get("title") if isinstance(data, dict) else None
+    title = entry.raw.get("title") if isinstance(entry.raw, dict) else None
     return title if isinstance(title, str) else entry.id
 
 
@@ -298,11 +302,8 @@ def _dump(value: Any) -> str:
 
 
 def _records(snapshot: Snapshot) -> dict[str, dict]:
-    out = {}
-    for record_id, entry in snapshot.records.items():
-        data = entry.data if entry.data is not None else entry.raw
-        out[record_id] = data if isinstance(data, dict) else {}
-    return out
+    """Each record's data as written: only ids and references are read from it."""
+    return {record_id: _mapping(entry.raw) for record_id, entry in snapshot.records.items()}
 
 
 def _organisation(base: Snapshot, head: Snapshot) -> list[Change]:

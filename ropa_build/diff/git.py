@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from ropa_build.errors import Problem, UserError
-from ropa_build.load import Sources, load
+from ropa_build.load import Reader, Sources, load
+from ropa_build.models import Record
+from ropa_build.source import read_yaml
 from ropa_build.validate import validate
 from ropa_build.vocabulary import Vocabulary, load_vocabulary
 
@@ -47,13 +49,18 @@ class GitError(Exception):
 
 @dataclass(frozen=True)
 class Entry:
-    """One record as a side has it: ``data`` validated (JSON-ready), or raw if it is invalid."""
+    """One record as a side has it: its validated model, or None if it is invalid."""
 
     id: str
     path: str
     text: str
-    raw: Any
-    data: Any | None  # None: the record did not validate; compare ``raw``
+    raw: Any  # the data as written
+    model: Record | None  # None: the record did not validate; compare ``raw``
+
+    def validated(self) -> Any:
+        """The validated record as JSON-ready data (made only for records that changed: it is
+        the most expensive step of a diff of thousands of records)."""
+        return self.model.model_dump(mode="json") if self.model is not None else None
 
 
 @dataclass(frozen=True)
@@ -71,20 +78,22 @@ class Snapshot:
     special: frozenset[str] = frozenset()  # data categories of kind art9, art10 or cpr
 
 
-def read_revisions(root: Path, base: str | None, head: str | None) -> tuple[Snapshot, Snapshot]:
+def read_revisions(
+    root: Path, base: str | None, head: str | None, read: Reader = read_yaml
+) -> tuple[Snapshot, Snapshot]:
     """The register at ``base`` (default: the merge-base with the default branch) and at
-    ``head`` (default: the working tree). Raises :class:`GitError` for git's problems."""
+    ``head`` (default: the working tree). Raises :class:`GitError` for git's problems.
+
+    ``read`` reads one YAML file: a build's cached reader makes the files both sides share
+    (most of them) cost one parse.
+    """
     top, prefix = _repository(root)
     base_commit, base_label = _resolve(top, base) if base else _default_base(top)
+    old = _snapshot_at(top, prefix, base_commit, base_label, read)
     if head is WORKING_TREE:
-        return _snapshot_at(top, prefix, base_commit, base_label), _snapshot(
-            root, "working tree", None
-        )
+        return old, _snapshot(root, "working tree", None, read)
     head_commit, head_label = _resolve(top, head)
-    return (
-        _snapshot_at(top, prefix, base_commit, base_label),
-        _snapshot_at(top, prefix, head_commit, head_label),
-    )
+    return old, _snapshot_at(top, prefix, head_commit, head_label, read)
 
 
 # --- git ------------------------------------------------------------------------------------
@@ -172,7 +181,7 @@ def _default_base(top: Path) -> tuple[str, str]:
     )
 
 
-def _snapshot_at(top: Path, prefix: str, commit: str, label: str) -> Snapshot:
+def _snapshot_at(top: Path, prefix: str, commit: str, label: str, read: Reader) -> Snapshot:
     """Write the register's files at ``commit`` into a temporary folder and read that."""
     wanted = [f"{prefix}{name}" for name in ("organisation.yaml", "catalogue.yaml")]
     wanted += [f"{prefix}records", f"{prefix}schema"]
@@ -203,7 +212,7 @@ def _snapshot_at(top: Path, prefix: str, commit: str, label: str) -> Snapshot:
             target = root / inner
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        snapshot = _snapshot(root, label, commit)
+        snapshot = _snapshot(root, label, commit, read)
     return dataclasses.replace(snapshot, problems=(*snapshot.problems, *skipped))
 
 
@@ -226,11 +235,11 @@ def _blobs(top: Path, blobs: list[str]) -> list[bytes]:
 # --- a folder → a snapshot ------------------------------------------------------------------
 
 
-def _snapshot(root: Path, label: str, commit: str | None) -> Snapshot:
+def _snapshot(root: Path, label: str, commit: str | None, read: Reader) -> Snapshot:
     """Read ``root`` with the build's stages; an invalid part falls back to its raw data."""
     problems: list[Problem] = []
     try:
-        sources = load(root)
+        sources = load(root, read)
     except UserError as error:  # no organisation.yaml: no register at this revision
         return Snapshot(label, commit, {}, {}, {}, problems=tuple(error.problems), valid=False)
     vocabulary: Vocabulary | None = None
@@ -245,9 +254,7 @@ def _snapshot(root: Path, label: str, commit: str | None) -> Snapshot:
         except UserError as error:
             problems += error.problems
             register = _valid_part(sources, vocabulary, error.problems)
-    validated = (
-        {a.id: a.record.model_dump(mode="json") for a in register.activities} if register else {}
-    )
+    validated = {a.id: a.record for a in register.activities} if register else {}
     records = {
         record_id: Entry(
             record_id,
