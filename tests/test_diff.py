@@ -340,8 +340,24 @@ def test_a_base_that_no_longer_validates_is_reported_and_still_compared(repo, ro
     assert ("security-changed", "support", ("security",)) in found  # raw: the key came back
     assert any(path == ("sikkerhed",) for _, _, path in found)
     text = ropa("diff", "HEAD", "--root", repo.root, "--lang", "en").stdout
-    assert "Problems in BASE HEAD" in text and "records/support.yaml" in text
+    assert "Problems in BASE, HEAD (" in text and "records/support.yaml" in text
     assert "Traceback" not in text
+
+
+def test_the_comment_lists_twenty_problems_of_a_side_and_counts_the_rest(repo, ropa):
+    for i in range(25):
+        repo.write(f"records/gammel-{i:02}.yaml", f"title: Gammel {i}\nrolle: controller\n")
+    commit(repo, "25 records that no longer validate")
+    for i in range(25):
+        repo.remove(f"records/gammel-{i:02}.yaml")
+    comment = ropa("diff", "HEAD", "--root", repo.root, "--format", "markdown").stdout
+    page = render(comment)
+    assert comment.count("\n- records/gammel-") == 20
+    problems = len(
+        json.loads(ropa("diff", "HEAD", "--root", repo.root, "--format", "json").stdout)["problems"]
+    )
+    assert f"… og {problems - 20} mere" in comment
+    assert len([row for row in page.rows if "record-removed" in row[3]]) == 25
 
 
 def test_a_shallow_clone_says_how_to_fetch_the_history(repo, ropa, tmp_path):

@@ -53,6 +53,7 @@ class _Report(_Shape):
     vocabulary: str
     renamed_from: str
     problems: str
+    more_problems: str
     truncated: str
     value_cut: str
     empty: str

@@ -23,7 +23,6 @@ from pydantic import BaseModel
 from ropa_build.diff.compare import Change
 from ropa_build.diff.git import Snapshot
 from ropa_build.diff.meanings import Meanings
-from ropa_build.errors import Problem
 from ropa_build.models import Organisation, Record, System
 from ropa_build.render.markdown import escape
 
@@ -31,6 +30,7 @@ COMMENT_LIMIT = 65_536
 SUMMARY_LIMIT = 1_048_576
 MARKER = "<!-- ropa-diff -->"  # finds the pull request's comment to update in place
 _SHOWN = {False: 1_500, True: 200_000}  # characters of one value shown (comment, long form)
+_PROBLEMS_SHOWN = 20  # per side in Markdown (the text and JSON list them all)
 _FOLDED = 200  # a longer value (or one of several lines) is folded into <details>
 _SYMBOL = {"review": "!", "content": "~", "editorial": "·"}
 _COLOUR = {"review": "\033[1;31m", "content": "\033[33m", "editorial": "\033[2m"}
@@ -84,10 +84,13 @@ def _groups(changes: list[Change], meanings: Meanings, lang: str) -> list[tuple[
     return out
 
 
-def _problems(base: Snapshot, head: Snapshot, head_label: str) -> list[tuple[str, Problem]]:
-    return [(f"BASE {base.label}", p) for p in base.problems] + [
-        (f"HEAD {head_label}", p) for p in head.problems
+def _sides(base: Snapshot, head: Snapshot, head_label: str):
+    """(base or head, its label, its problems) for each side that has problems."""
+    sides = [
+        ("base", base.label, base.problems),
+        ("head", head_label, head.problems),
     ]
+    return [(side, label, problems) for side, label, problems in sides if problems]
 
 
 # --- field labels ---------------------------------------------------------------------------
@@ -164,10 +167,9 @@ def _text(base, head, head_label, changes, meanings, lang, colour) -> str:
     lines.append(
         words["summary"].format(**_summary(changes, meanings)) if changes else words["no_changes"]
     )
-    problems = _problems(base, head, head_label)
-    for side in dict.fromkeys(side for side, _ in problems):
-        lines += ["", _visible(words["problems"].format(side=side))]
-        lines += [f"  {_visible(str(p))}" for s, p in problems if s == side]
+    for side, label, problems in _sides(base, head, head_label):
+        lines += ["", _visible(words["problems"].format(side=side.upper(), label=label))]
+        lines += [f"  {_visible(str(p))}" for p in problems]
     for heading, items in _groups(changes, meanings, lang):
         lines += ["", paint(_BOLD, _visible(heading))]
         for change in items:
@@ -225,10 +227,13 @@ def _markdown(base, head, head_label, changes, meanings, lang, long) -> str:
         f"{_md(base.label)} → {_md(head_label)}",
         "",
     ]
-    problems = _problems(base, head, head_label)
-    for side in dict.fromkeys(side for side, _ in problems):
-        top += [_md(words["problems"].format(side=side)), ""]
-        top += [f"- {_md(str(p))}" for s, p in problems if s == side]
+    for side, label, problems in _sides(base, head, head_label):
+        top += [_md(words["problems"].format(side=side.upper(), label=label)), ""]
+        top += [f"- {_md(str(p))}" for p in problems[:_PROBLEMS_SHOWN]]
+        if len(problems) > _PROBLEMS_SHOWN:
+            top.append(
+                f"- {_md(words['more_problems'].format(count=len(problems) - _PROBLEMS_SHOWN))}"
+            )
         top.append("")
     parts = ["\n".join(top) + "\n"]
     used = _size(parts[0])
@@ -353,8 +358,9 @@ def _json(base, head, head_label, changes, meanings, lang) -> str:
         "head": {"label": head_label, "commit": head.commit},
         "summary": _summary(changes, meanings),
         "problems": [
-            {"side": side.split(" ", 1)[0].lower(), **vars(p)}
-            for side, p in _problems(base, head, head_label)
+            {"side": side, **vars(p)}
+            for side, _, problems in _sides(base, head, head_label)
+            for p in problems
         ],
         "changes": [
             {
