@@ -344,6 +344,20 @@ def test_a_base_that_no_longer_validates_is_reported_and_still_compared(repo, ro
     assert "Traceback" not in text
 
 
+def test_an_invalid_organisation_is_compared_as_written_without_noise_from_defaults(repo, ropa):
+    repo.patch("organisation.yaml", 'cvr: "34217483"', 'cvr: "3421"')
+    repo.patch(
+        "organisation.yaml", "- dpo@marketingplatform.com", "- privacy@marketingplatform.com"
+    )
+    result = ropa("diff", "HEAD", "--root", repo.root, "--format", "json")
+    document = check_schema(result.stdout)
+    assert [(p["side"], p["code"]) for p in document["problems"]] == [("head", "bad-cvr")]
+    assert changes(result) == {
+        ("party-changed", "", ("controller", "cvr")),
+        ("party-changed", "", ("dpo", "email")),
+    }
+
+
 def test_the_comment_lists_twenty_problems_of_a_side_and_counts_the_rest(repo, ropa):
     for i in range(25):
         repo.write(f"records/gammel-{i:02}.yaml", f"title: Gammel {i}\nrolle: controller\n")

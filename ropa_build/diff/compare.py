@@ -309,7 +309,7 @@ def _records(snapshot: Snapshot) -> dict[str, dict]:
 def _organisation(base: Snapshot, head: Snapshot) -> list[Change]:
     records = _records(head)
     changes = []
-    for path, was, now, _ in _walk((), _mapping(base.organisation), _mapping(head.organisation)):
+    for path, was, now, _ in _walk((), *_pick(base.organisation, head.organisation)):
         code = _ORGANISATION_CODES.get(path[:1], "party-changed")
         if code == "document-changed":
             reaches: tuple[str, ...] = ()
@@ -321,9 +321,16 @@ def _organisation(base: Snapshot, head: Snapshot) -> list[Change]:
     return changes
 
 
+def _pick(base: tuple[Any, Any], head: tuple[Any, Any]) -> tuple[dict, dict]:
+    """Both validated, or both as written: a validated side lists every default, a raw one
+    only what is written, and comparing the two would report every default as a change."""
+    if base[0] is not None and head[0] is not None:
+        return base[0], head[0]
+    return _mapping(base[1]), _mapping(head[1])
+
+
 def _catalogue(base: Snapshot, head: Snapshot) -> list[Change]:
-    olds = _mapping(_mapping(base.catalogue).get("systems"))
-    news = _mapping(_mapping(head.catalogue).get("systems"))
+    olds, news = (_mapping(side.get("systems")) for side in _pick(base.catalogue, head.catalogue))
     changes = []
     for path, was, now, _ in _walk((), olds, news):
         system = path[0]

@@ -69,12 +69,12 @@ class Snapshot:
 
     label: str  # "main (1a2b3c4)" or "working tree"
     commit: str | None  # None: the working tree
-    organisation: Any
-    catalogue: Any
+    organisation: tuple[Any, Any]  # (validated, as written); validated is None if invalid
+    catalogue: tuple[Any, Any]
     vocabulary: dict[str, Any]
     records: dict[str, Entry] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
-    valid: bool = True  # the organisation and catalogue validated (else all is raw)
+    valid: bool = True  # the organisation and catalogue validated
     special: frozenset[str] = frozenset()  # data categories of kind art9, art10 or cpr
 
 
@@ -241,7 +241,10 @@ def _snapshot(root: Path, label: str, commit: str | None, read: Reader) -> Snaps
     try:
         sources = load(root, read)
     except UserError as error:  # no organisation.yaml: no register at this revision
-        return Snapshot(label, commit, {}, {}, {}, problems=tuple(error.problems), valid=False)
+        empty = (None, {})
+        return Snapshot(
+            label, commit, empty, empty, {}, problems=tuple(error.problems), valid=False
+        )
     vocabulary: Vocabulary | None = None
     try:
         vocabulary = load_vocabulary(root)
@@ -268,8 +271,8 @@ def _snapshot(root: Path, label: str, commit: str | None, read: Reader) -> Snaps
     return Snapshot(
         label,
         commit,
-        register.organisation.model_dump(mode="json") if register else sources.organisation.data,
-        register.catalogue.model_dump(mode="json") if register else sources.catalogue.data,
+        (_dump(register.organisation) if register else None, sources.organisation.data),
+        (_dump(register.catalogue) if register else None, sources.catalogue.data),
         _vocabulary(vocabulary),
         records,
         tuple(problems),
@@ -280,6 +283,10 @@ def _snapshot(root: Path, label: str, commit: str | None, read: Reader) -> Snaps
             if spec.get("kind") in ("art9", "art10", "cpr")
         ),
     )
+
+
+def _dump(model: Any) -> Any:
+    return model.model_dump(mode="json")
 
 
 def _valid_part(sources: Sources, vocabulary: Vocabulary, problems: list[Problem]):
