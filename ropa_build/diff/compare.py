@@ -124,7 +124,7 @@ def compare(base: Snapshot, head: Snapshot) -> list[Change]:
                 )
             )
         if old.text == new.text:
-            continue  # the same file: the same record (its validation depends on it alone)
+            continue  # the same file: the same record (its validated data is the file's alone)
         both = old.model is not None and new.model is not None
         before, after = (old.validated(), new.validated()) if both else (old.raw, new.raw)
         for path, was, now, how in _walk((), before, after):
@@ -191,7 +191,7 @@ def _record_code(path: Path, before: Any, after: Any, how: str, special: frozens
     if how == "changed" and _only_wording(before, after):
         return "wording"
     codes = _lookup(_RECORD_CODES, path)
-    code = codes[("changed", "added", "removed").index(how)] if codes else "wording"
+    code = codes[("changed", "added", "removed").index(how)] if codes else "field-changed"
     if code == "data-category-added" and how == "added" and after in special:
         return "special-category-added"
     return code
