@@ -175,7 +175,10 @@ def test_default_base_is_the_merge_base_with_main_and_head_the_working_tree(repo
     repo.patch("records/support.yaml", "title: Support", "title: Kundesupport")  # uncommitted
     result = ropa("diff", "--root", repo.root, "--format", "json")
     document = json.loads(result.stdout)
-    assert document["base"]["label"].startswith("merge-base with main")
+    assert (
+        document["base"]["label"]
+        == f"main...HEAD ({git(repo.root, 'rev-parse', '--short=7', 'main').strip()})"
+    )
     assert document["head"]["commit"] is None
     assert changes(result) == {
         ("lawful-basis-changed", "support", ("lawful_basis", "art6")),
@@ -384,6 +387,22 @@ def test_a_shallow_clone_says_how_to_fetch_the_history(repo, ropa, tmp_path):
     assert result.code == 2
     assert "shallow" in result.stderr and "fetch-depth: 0" in result.stderr
     assert "Traceback" not in result.stderr
+    git(repo.root, "branch", "feature")
+    pull = tmp_path / "pull"  # as actions/checkout fetches a pull request: one branch, depth 1
+    git(
+        tmp_path,
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--single-branch",
+        "--branch",
+        "feature",
+        f"file://{repo.root}",
+        str(pull),
+    )
+    result = ropa("diff", "--root", pull)
+    assert result.code == 2 and "fetch-depth: 0" in result.stderr
 
 
 def test_not_a_git_repository(register, ropa):

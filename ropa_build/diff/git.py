@@ -138,7 +138,7 @@ def _resolve(top: Path, revision: str) -> tuple[str, str]:
         commit = _out(done)
         return commit, f"{revision} ({commit[:7]})"
     if _shallow(top):
-        raise _shallow_error(f"the revision '{revision}' is not in this clone")
+        raise _shallow_error(f"no revision '{revision}' in this clone")
     names = _out(_git(top, "for-each-ref", "--format=%(refname:short)")).splitlines()
     close = difflib.get_close_matches(revision, names, n=1)
     hint = f"did you mean '{close[0]}'?" if close else "see `git log --oneline` and `git branch -a`"
@@ -151,9 +151,9 @@ def _shallow(top: Path) -> bool:
 
 def _shallow_error(what: str) -> GitError:
     return GitError(
-        f"{what}: it is a shallow clone (its history is cut off)",
-        "fetch the history: `git fetch --unshallow`; in GitHub Actions give actions/checkout "
-        "`fetch-depth: 0`",
+        f"{what}, which is shallow (its history is cut off)",
+        "if it is an older commit, fetch the history: `git fetch --unshallow`; in GitHub "
+        "Actions give actions/checkout `fetch-depth: 0`",
     )
 
 
@@ -171,10 +171,12 @@ def _default_base(top: Path) -> tuple[str, str]:
         done = _git(top, "merge-base", branch, "HEAD")
         if done.returncode == 0:
             commit = _out(done)
-            return commit, f"merge-base with {branch} ({commit[:7]})"
+            return commit, f"{branch}...HEAD ({commit[:7]})"  # git's notation for the merge-base
         if _shallow(top):
             raise _shallow_error(f"no common ancestor of HEAD and {branch} in this clone")
         raise GitError(f"HEAD and {branch} have no common ancestor", "pass BASE explicitly")
+    if _shallow(top):
+        raise _shallow_error("no default branch (origin/HEAD, main or master) in this clone")
     raise GitError(
         "no default branch found (origin/HEAD, main or master)",
         "pass BASE, e.g. `ropa diff HEAD~1`",
