@@ -273,6 +273,29 @@ def test_an_edited_transfer_is_one_change_and_a_renamed_heavily_edited_file_is_n
     assert not any(code == "record-renamed" for code, _, _ in found)
 
 
+def test_a_new_key_is_a_new_transfer_but_a_renamed_group_id_is_the_same_group(repo, ropa):
+    repo.patch("records/support.yaml", "    - country: MK\n", "    - country: RS\n")
+    text = (repo.root / "records/support.yaml").read_text(encoding="utf-8")
+    (repo.root / "records/support.yaml").write_text(
+        text.replace("id: medarbejdere", "id: ansatte").replace("medarbejdere: [", "ansatte: ["),
+        encoding="utf-8",
+    )
+    repo.patch("organisation.yaml", "representative: null", "representative: {name: EU Rep}")
+    result = ropa("diff", "HEAD", "--root", repo.root, "--format", "json")
+    found = changes(result)
+    items = ("transfers", "items")
+    assert ("transfer-added", "support", (*items, "[RS · support-mk]")) in found
+    assert ("transfer-removed", "support", (*items, "[MK · support-mk]")) in found
+    group = ("data_subjects", "groups", "[ansatte]", "id")
+    assert ("subject-group-changed", "support", group) in found
+    assert not any(
+        code.startswith("subject-group-") and code != "subject-group-changed"
+        for code, _, _ in found
+    )
+    (party,) = [c for c in json.loads(result.stdout)["changes"] if c["scope"] == "organisation"]
+    assert party["path"] == ["representative"] and party["after"]["name"] == "EU Rep"
+
+
 def test_wording_only_and_dates(repo, ropa):
     repo.patch(
         "records/support.yaml",

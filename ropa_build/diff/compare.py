@@ -63,15 +63,20 @@ def _key_rule(item: dict) -> str:
     return f"{subjects}: {categories}" if subjects else categories
 
 
-# The natural key of each list of mappings, by the list's path ("*" matches any one segment).
-KEYS: dict[Path, Callable[[dict], str]] = {
-    ("data_subjects", "groups"): lambda item: str(item.get("id")),
-    ("recipients", "*"): lambda item: str(item.get("ref")),
-    ("transfers", "items"): _key_transfer,
-    ("retention", "rules"): _key_rule,
-    ("controllers",): lambda item: str(item.get("name")),
-    ("accepted",): lambda item: str(item.get("rule")),
+# The natural key of each list of mappings, by the list's path ("*" matches any one segment),
+# and whether an item whose key changed may still be the same item, edited. A recipient or a
+# transfer is who gets the data: another ref, country or recipient is another disclosure (added
+# and removed, each for the DPO to see), however alike the rest of the item.
+KEYS: dict[Path, tuple[Callable[[dict], str], bool]] = {
+    ("data_subjects", "groups"): (lambda item: str(item.get("id")), True),
+    ("recipients", "*"): (lambda item: str(item.get("ref")), False),
+    ("transfers", "items"): (_key_transfer, False),
+    ("retention", "rules"): (_key_rule, True),
+    ("controllers",): (lambda item: str(item.get("name")), True),
+    ("accepted",): (lambda item: str(item.get("rule")), True),
 }
+# Sections whose absence is an empty section: an added `transfers:` is each transfer added.
+_SECTIONS = {("data_subjects",), ("recipients",), ("transfers",), ("retention",), ("lawful_basis",)}
 
 # A record's field → (code for a change, for an added item, for a removed item). Longest
 # matching prefix wins; "*" matches one segment (a keyed item or a recipients part).
@@ -224,9 +229,9 @@ def _walk(path: Path, before: Any, after: Any) -> list[tuple[Path, Any, Any, str
     """(path, before, after, how) for each difference; how: changed, added or removed."""
     if before == after:
         return []
-    if before is None and isinstance(after, dict | list):
+    if before is None and (isinstance(after, list) or path in _SECTIONS):
         before = type(after)()
-    if after is None and isinstance(before, dict | list):
+    if after is None and (isinstance(before, list) or path in _SECTIONS):
         after = type(before)()
     if isinstance(before, dict) and isinstance(after, dict):
         found = []
@@ -242,9 +247,9 @@ def _walk(path: Path, before: Any, after: Any) -> list[tuple[Path, Any, Any, str
 
 
 def _walk_list(path: Path, before: list, after: list) -> list[tuple[Path, Any, Any, str]]:
-    key = _lookup(KEYS, path) if path else None
-    if key and all(isinstance(i, dict) for i in (*before, *after)):
-        return _walk_keyed(path, before, after, key)
+    keyed = _lookup(KEYS, path) if path else None
+    if keyed and all(isinstance(i, dict) for i in (*before, *after)):
+        return _walk_keyed(path, before, after, *keyed)
     if all(_scalar(i) for i in (*before, *after)):
         was, now = _unique(before), _unique(after)
         if was == now:
@@ -257,12 +262,15 @@ def _walk_list(path: Path, before: list, after: list) -> list[tuple[Path, Any, A
     return [(path, before, after, "changed")]
 
 
-def _walk_keyed(path: Path, before: list, after: list, key: Callable[[dict], str]):
+def _walk_keyed(
+    path: Path, before: list, after: list, key: Callable[[dict], str], edits: bool
+) -> list[tuple[Path, Any, Any, str]]:
+    """Items matched by ``key``; with ``edits``, unmatched items that are alike are paired."""
     olds, news = _keyed(before, key), _keyed(after, key)
     gone = [k for k in olds if k not in news]
     came = [k for k in news if k not in olds]
     pairs = [(k, k) for k in news if k in olds]
-    edited = _match(gone, came, lambda k: _dump(olds[k] if k in olds else news[k]))
+    edited = _match(gone, came, lambda k: _dump(olds[k] if k in olds else news[k])) if edits else []
     pairs += edited
     found = []
     for old_key, new_key in pairs:

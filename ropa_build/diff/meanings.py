@@ -128,7 +128,10 @@ def changes_doc(root: Path, generated: str) -> str:
         "- Lists are matched by their natural key, so reordering is no change: subject groups by "
         "`id`, recipients by `ref`, transfers by `country` and `recipient`, retention rules by "
         "their subjects and categories, controllers by `name`, accepted warnings by `rule`. "
-        "Lists of plain values (categories, letters, e-mails) are sets.",
+        "Lists of plain values (categories, letters, e-mails) are sets. An item whose key "
+        "changed is the same item, edited, when the rest is at least 80 % alike, except a "
+        "recipient or a transfer: another `ref`, country or recipient is another disclosure, "
+        "reported as one added and one removed.",
         "- A change in `organisation.yaml`, `catalogue.yaml` or `schema/` is reported once, with "
         "the activities it reaches.",
         "- Text that differs only in spacing, punctuation or letter case is `wording`.",
