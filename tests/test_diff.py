@@ -556,8 +556,10 @@ def test_hostile_payloads_appear_literally_in_the_markdown(repo, ropa):
     assert all(len(row) == 4 for row in page.rows)
     cells = " ".join(" ".join(row) for row in page.rows)
     flat = " ".join(cells.split())
+    labels = " ".join(" ".join(row[0].split()) for row in page.rows)
     for payload in payloads:
         assert " ".join(payload.split()) in flat, payload
+        assert f"US · {' '.join(payload.split())}" in labels, payload  # in the key, too
     short = ropa("diff", "HEAD", "--root", repo.root, "--format", "markdown")
     assert all(len(row) == 4 for row in render(short.stdout).rows)
 

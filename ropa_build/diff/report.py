@@ -112,7 +112,7 @@ def _field_label(change: Change, lang: str, words: dict[str, str]) -> str:
         if segment.startswith("[") or not (
             isinstance(current, type) and issubclass(current, BaseModel)
         ):
-            parts.append(segment.strip("[]") if segment.startswith("[") else segment)
+            parts.append(segment[1:-1] if segment.startswith("[") else segment)
             origin = typing.get_origin(current)
             current = typing.get_args(current)[-1] if origin in (dict, list) else None
             continue
@@ -128,7 +128,7 @@ def _field_label(change: Change, lang: str, words: dict[str, str]) -> str:
 
 
 def _unwrap(annotation: Any) -> Any:
-    """``X | None`` → ``X``; ``list[X]`` → ``X`` when X is a model (an item of the list)."""
+    """``X | None`` → ``X``."""
     args = typing.get_args(annotation)
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         rest = [a for a in args if a is not type(None)]
