@@ -459,6 +459,20 @@ def test_a_record_added_and_removed_in_the_range_is_no_change(repo, ropa):
     )
 
 
+def test_links_in_git_are_read_as_a_checkout_would(repo, ropa):
+    (repo.root / "records/hjaelp.yaml").symlink_to("support.yaml")
+    (repo.root / "records/ude.yaml").symlink_to("/etc/hostname")
+    commit(repo, "two links")
+    result = ropa("diff", "HEAD", "--root", repo.root, "--format", "json")
+    document = json.loads(result.stdout)
+    assert document["changes"] == []  # the link inside is a record on both sides
+    problems = {(p["side"], p["path"], p["code"]) for p in document["problems"]}
+    assert problems == {
+        ("base", "records/ude.yaml", "outside-register"),
+        ("head", "records/ude.yaml", "outside-register"),
+    }
+
+
 def test_a_register_in_a_subfolder_and_a_revision_without_it(repo, ropa, tmp_path):
     top = tmp_path / "top"
     (top / "registers").mkdir(parents=True)

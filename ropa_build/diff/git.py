@@ -190,7 +190,7 @@ def _snapshot_at(top: Path, prefix: str, commit: str, label: str, read: Reader) 
     listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *wanted)
     if listing.returncode != 0:
         raise GitError(f"git cannot list {label}", listing.stderr.decode("utf-8", "replace"))
-    files: list[tuple[str, str]] = []  # (path inside the register, blob id)
+    files: list[tuple[str, str, bool]] = []  # (path inside the register, blob id, a link)
     skipped: list[Problem] = []
     for line in listing.stdout.decode("utf-8", "surrogateescape").split("\0"):
         if not line:
@@ -201,19 +201,25 @@ def _snapshot_at(top: Path, prefix: str, commit: str, label: str, read: Reader) 
         folder, _, name = inner.rpartition("/")
         if folder not in ("", "records", "schema") or not name.endswith((".yaml", ".yml")):
             continue  # load() reads records/ and schema/ one level deep, YAML only
-        if kind != "blob" or mode == "120000":
+        if kind != "blob":
             skipped.append(
-                Problem(inner, 1, 1, "symbolic-link", "a symbolic link: not compared", "")
+                Problem(inner, 1, 1, "not-a-file", "a submodule, not a file: not compared", "")
             )
             continue
-        files.append((inner, blob))
-    contents = _blobs(top, [blob for _, blob in files])
+        files.append((inner, blob, mode == "120000"))
+    contents = _blobs(top, [blob for _, blob, _ in files])
     with tempfile.TemporaryDirectory(prefix="ropa-diff-") as folder:
         root = Path(folder)
-        for (inner, _), content in zip(files, contents, strict=True):
+        for (inner, _, link), content in zip(files, contents, strict=True):
             target = root / inner
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            if not link:
+                target.write_bytes(content)
+                continue
+            try:  # as a checkout makes it: load() reads a link inside, refuses one outside
+                target.symlink_to(os.fsdecode(content))
+            except (OSError, ValueError):  # a link git holds but no file system can make
+                skipped.append(Problem(inner, 1, 1, "not-a-file", "a broken link: not compared"))
         snapshot = _snapshot(root, label, commit, read)
     return dataclasses.replace(snapshot, problems=(*snapshot.problems, *skipped))
 
