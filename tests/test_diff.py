@@ -51,6 +51,7 @@ def repo(register, monkeypatch):
         if name.startswith("GIT_"):
             monkeypatch.setenv(name, value)
     reg = register()
+    reg.write(".gitignore", ".ropa-cache/\n")  # ropa diff keeps parsed files there, as a build
     git(reg.root, "init", "-q", "-b", "main")
     commit(reg, "the example register")
     return reg
@@ -166,6 +167,7 @@ def test_no_change_and_exit_code(repo, ropa):
     assert result.code == 1
     assert changes(result) == {("owner-changed", "support", ("owner",))}
     assert ropa("diff", "HEAD", "--root", repo.root).code == 0  # without --exit-code
+    assert ropa("diff", "HEAD", "--root", repo.root, "--long").code == 2  # markdown only
 
 
 def test_default_base_is_the_merge_base_with_main_and_head_the_working_tree(repo, ropa):

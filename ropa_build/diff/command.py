@@ -59,6 +59,9 @@ def add_diff_command(commands: argparse._SubParsersAction) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    if args.long and args.form != "markdown":
+        print("ropa diff: error: --long goes with --format markdown", file=sys.stderr)
+        return 2
     try:
         cache = Cache.for_register(args.root)
         base, head = read_revisions(args.root, args.base, args.head, cache.reader(read_yaml))
@@ -90,7 +93,7 @@ def against(root: Path, base: str) -> list[Problem]:
     error finding, so ``ropa check`` still ends with a message and exit 1, not a traceback.
     """
     try:
-        old, new = read_revisions(root, base, None)
+        old, new = read_revisions(root, base, None, Cache.for_register(root).reader(read_yaml))
     except GitError as error:
         return [Problem(".", 1, 1, "no-base", error.message, error.hint)]
     content, bumped = set(), set()
