@@ -238,6 +238,8 @@ def test_categories_groups_recipients_and_special_categories(repo, ropa):
     group = ("data_subjects", "groups", "[kunder]", "categories")
     assert ("special-category-added", "support", group) in found
     assert ("data-category-added", "support", group) in found
+    text = ropa("diff", "HEAD", "--root", repo.root).stdout
+    assert "Efter:  helbredsoplysninger (health_genetic)" in text
     assert (
         "subject-group-removed",
         "support",

@@ -19,6 +19,7 @@ from ropa_build.diff.git import GitError, read_revisions
 from ropa_build.diff.meanings import LANGUAGES, load_meanings
 from ropa_build.diff.report import report
 from ropa_build.errors import Problem
+from ropa_build.resources import load_data
 from ropa_build.source import read_yaml
 
 
@@ -80,9 +81,17 @@ def _diff(args: argparse.Namespace) -> int:
         lang=args.lang,
         long=args.long,
         colour=colour,
+        categories=_category_names(args.root, args.lang),
     )
     sys.stdout.write(text)
     return 1 if args.exit_code and changes else 0
+
+
+def _category_names(root: Path, lang: str) -> dict[str, str]:
+    """The data categories' short names in ``lang`` (templates/labels/<lang>.yaml)."""
+    labels = load_data(root, "templates", f"labels/{lang}.yaml")
+    names = labels.get("categories_short") if isinstance(labels, dict) else None
+    return {k: v for k, v in names.items() if isinstance(v, str)} if isinstance(names, dict) else {}
 
 
 def against(root: Path, base: str) -> list[Problem]:

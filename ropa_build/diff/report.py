@@ -11,6 +11,7 @@ line, inside its cell. The JSON follows ``schema/diff.schema.json``.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -47,12 +48,17 @@ def report(
     lang: str = "en",
     long: bool = False,
     colour: bool = False,
+    categories: dict[str, str] | None = None,
 ) -> str:
-    """The report in ``form`` (text, markdown or json), worded in ``lang``."""
+    """The report in ``form`` (text, markdown or json), worded in ``lang``.
+
+    ``categories``: data-category names by id (the labels' ``categories_short``); people read
+    "helbredsoplysninger (health_genetic)", JSON keeps the ids."""
     words = meanings.words[lang]
     head_label = words["working_tree"] if head.commit is None else head.label
     if form == "json":
         return _json(base, head, head_label, changes, meanings, lang)
+    changes = [_named(change, categories or {}) for change in changes]
     if form == "markdown":
         return _markdown(base, head, head_label, changes, meanings, lang, long)
     return _text(base, head, head_label, changes, meanings, lang, colour)
@@ -82,6 +88,19 @@ def _groups(changes: list[Change], meanings: Meanings, lang: str) -> list[tuple[
             heading = words[scope]
         out.append((heading, items))
     return out
+
+
+def _named(change: Change, names: dict[str, str]) -> Change:
+    """Category ids in a change's values shown with their names."""
+    if not names or not (change.path[-1:] == ("categories",) or "receives" in change.path[:-1]):
+        return change
+
+    def name(value: Any) -> Any:
+        if isinstance(value, list):
+            return [name(v) for v in value]
+        return f"{names[value]} ({value})" if isinstance(value, str) and value in names else value
+
+    return dataclasses.replace(change, before=name(change.before), after=name(change.after))
 
 
 def _sides(base: Snapshot, head: Snapshot, head_label: str):
