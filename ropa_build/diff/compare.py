@@ -1,14 +1,12 @@
 """Two snapshots → the list of changes, each with its Art. 30 code (see ``schema/changes.yaml``).
 
 Records are paired by id (the file name). A record that disappeared and one that appeared are a
-rename when their files' texts are at least :data:`RENAME_RATIO` alike (``difflib`` ratio): the
+rename when their files' lines are at least :data:`~ropa_build.diff.walk.RENAME_RATIO` alike: the
 same activity under a new file name, not a removal and an addition.
 
-Values are walked field by field. Lists of mappings are matched by their natural key
-(:data:`KEYS`: a subject group's id, a recipient's ref, a transfer's country and recipient, a
-retention rule's target...), so a reordered list is no change; items left unmatched on both
-sides are paired when they are :data:`RENAME_RATIO` alike (an edited key), else they are an
-addition and a removal. Lists of plain values (categories, letters, e-mails) are sets.
+Values are walked field by field (:func:`ropa_build.diff.walk.walk`: lists matched by their
+natural key, so a reordered list is no change); each difference gets its code by the field it
+is in (:data:`_RECORD_CODES`).
 
 The organisation, the catalogue and the vocabularies are compared once each, and each change
 there lists the activities it reaches (those that show it), so a changed DPO e-mail is one
@@ -17,23 +15,12 @@ change, not one per activity.
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ropa_build.diff.git import Entry, Snapshot
-
-# Two texts this alike (difflib.SequenceMatcher.ratio, 0–1) are the same thing, edited: a
-# record's file compared line by line (characters would take seconds per pair of large records),
-# a list item as its JSON text, character by character. 0.8: a record of 20 lines or more keeps it
-# under an edit of a few lines, two different records of the example stay far below (0.0–0.3),
-# and a transfer item whose country or recipient was corrected still pairs.
-RENAME_RATIO = 0.8
-
-Path = tuple[str, ...]  # field names; a keyed list item is "[key]"
+from ropa_build.diff.walk import Path, lookup, match, walk
 
 
 @dataclass(frozen=True)
@@ -52,31 +39,6 @@ class Change:
     reaches: tuple[str, ...] = ()
     renamed_from: str | None = None
 
-
-def _key_transfer(item: dict) -> str:
-    return f"{item.get('country')} · {item.get('recipient')}"
-
-
-def _key_rule(item: dict) -> str:
-    subjects = ", ".join(sorted(map(str, item.get("subjects") or ())))
-    categories = ", ".join(sorted(map(str, item.get("categories") or ())))
-    return f"{subjects}: {categories}" if subjects else categories
-
-
-# The natural key of each list of mappings, by the list's path ("*" matches any one segment),
-# and whether an item whose key changed may still be the same item, edited. A recipient or a
-# transfer is who gets the data: another ref, country or recipient is another disclosure (added
-# and removed, each for the DPO to see), however alike the rest of the item.
-KEYS: dict[Path, tuple[Callable[[dict], str], bool]] = {
-    ("data_subjects", "groups"): (lambda item: str(item.get("id")), True),
-    ("recipients", "*"): (lambda item: str(item.get("ref")), False),
-    ("transfers", "items"): (_key_transfer, False),
-    ("retention", "rules"): (_key_rule, True),
-    ("controllers",): (lambda item: str(item.get("name")), True),
-    ("accepted",): (lambda item: str(item.get("rule")), True),
-}
-# Sections whose absence is an empty section: an added `transfers:` is each transfer added.
-_SECTIONS = {("data_subjects",), ("recipients",), ("transfers",), ("retention",), ("lawful_basis",)}
 
 # A record's field → (code for a change, for an added item, for a removed item). Longest
 # matching prefix wins; "*" matches one segment (a keyed item or a recipients part).
@@ -132,7 +94,7 @@ def compare(base: Snapshot, head: Snapshot) -> list[Change]:
             continue  # the same file: the same record (its validated data is the file's alone)
         both = old.model is not None and new.model is not None
         before, after = (old.validated(), new.validated()) if both else (old.raw, new.raw)
-        for path, was, now, how in _walk((), before, after):
+        for path, was, now, how in walk((), before, after):
             code = _record_code(path, was, now, how, special)
             renamed = old.id if old.id != new.id else None
             changes.append(Change(code, "record", new.id, path, was, now, title, (), renamed))
@@ -157,7 +119,7 @@ def _pair_records(
     pairs = [(base[i], head[i]) for i in sorted(base.keys() & head.keys())]
     gone = [base[i] for i in sorted(base.keys() - head.keys())]
     new = [head[i] for i in sorted(head.keys() - base.keys())]
-    matched = _match(gone, new, lambda entry: entry.text.splitlines())
+    matched = match(gone, new, lambda entry: entry.text.splitlines())
     pairs += matched
     paired = {id(e) for pair in matched for e in pair}
     return (
@@ -165,26 +127,6 @@ def _pair_records(
         [e for e in new if id(e) not in paired],
         [e for e in gone if id(e) not in paired],
     )
-
-
-def _match(olds: list, news: list, text: Callable[[Any], Sequence]) -> list[tuple[Any, Any]]:
-    """Pairs of (old, new) whose ``text`` (lines, or characters) are at least RENAME_RATIO
-    alike, best first, each item used once."""
-    scored = []
-    for i, old in enumerate(olds):
-        for j, new in enumerate(news):
-            matcher = difflib.SequenceMatcher(None, text(old), text(new))
-            if matcher.real_quick_ratio() >= RENAME_RATIO and matcher.quick_ratio() >= RENAME_RATIO:
-                ratio = matcher.ratio()
-                if ratio >= RENAME_RATIO:
-                    scored.append((-ratio, i, j))
-    used_old, used_new, pairs = set(), set(), []
-    for _, i, j in sorted(scored):
-        if i not in used_old and j not in used_new:
-            used_old.add(i)
-            used_new.add(j)
-            pairs.append((olds[i], news[j]))
-    return pairs
 
 
 def _title(entry: Entry) -> str:
@@ -195,20 +137,11 @@ def _title(entry: Entry) -> str:
 def _record_code(path: Path, before: Any, after: Any, how: str, special: frozenset[str]) -> str:
     if how == "changed" and _only_wording(before, after):
         return "wording"
-    codes = _lookup(_RECORD_CODES, path)
+    codes = lookup(_RECORD_CODES, path)
     code = codes[("changed", "added", "removed").index(how)] if codes else "field-changed"
     if code == "data-category-added" and how == "added" and after in special:
         return "special-category-added"
     return code
-
-
-def _lookup(table: dict[Path, Any], path: Path) -> Any:
-    bare = tuple("*" if part.startswith("[") else part for part in path)
-    for length in range(len(bare), 0, -1):
-        for key, value in table.items():
-            if len(key) == length and all(k in ("*", p) for k, p in zip(key, bare, strict=False)):
-                return value
-    return None
 
 
 def _only_wording(before: Any, after: Any) -> bool:
@@ -222,90 +155,6 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.casefold())
 
 
-# --- the walk -------------------------------------------------------------------------------
-
-
-def _walk(path: Path, before: Any, after: Any) -> list[tuple[Path, Any, Any, str]]:
-    """(path, before, after, how) for each difference; how: changed, added or removed."""
-    if before == after:
-        return []
-    if before is None and (isinstance(after, list) or path in _SECTIONS):
-        before = type(after)()
-    if after is None and (isinstance(before, list) or path in _SECTIONS):
-        after = type(before)()
-    if isinstance(before, dict) and isinstance(after, dict):
-        found = []
-        for key in [*after, *(k for k in before if k not in after)]:
-            if key in before and key in after:
-                found += _walk((*path, str(key)), before[key], after[key])
-            else:  # an entry of a mapping (a catalogue id, a group in `receives`) came or went
-                found.append(((*path, str(key)), before.get(key), after.get(key), "changed"))
-        return found
-    if isinstance(before, list) and isinstance(after, list):
-        return _walk_list(path, before, after)
-    return [(path, before, after, "changed")]
-
-
-def _walk_list(path: Path, before: list, after: list) -> list[tuple[Path, Any, Any, str]]:
-    keyed = _lookup(KEYS, path) if path else None
-    if keyed and all(isinstance(i, dict) for i in (*before, *after)):
-        return _walk_keyed(path, before, after, *keyed)
-    if all(_scalar(i) for i in (*before, *after)):
-        was, now = _unique(before), _unique(after)
-        if was == now:
-            return []  # reordered
-        if path[:2] == ("data_subjects", "groups") and path[-1] == "categories":
-            return [(path, None, c, "added") for c in now if c not in was] + [
-                (path, c, None, "removed") for c in was if c not in now
-            ]
-        return [(path, sorted(was, key=str), sorted(now, key=str), "changed")]
-    return [(path, before, after, "changed")]
-
-
-def _walk_keyed(
-    path: Path, before: list, after: list, key: Callable[[dict], str], edits: bool
-) -> list[tuple[Path, Any, Any, str]]:
-    """Items matched by ``key``; with ``edits``, unmatched items that are alike are paired."""
-    olds, news = _keyed(before, key), _keyed(after, key)
-    gone = [k for k in olds if k not in news]
-    came = [k for k in news if k not in olds]
-    pairs = [(k, k) for k in news if k in olds]
-    edited = _match(gone, came, lambda k: _dump(olds[k] if k in olds else news[k])) if edits else []
-    pairs += edited
-    found = []
-    for old_key, new_key in pairs:
-        found += _walk((*path, f"[{new_key}]"), olds[old_key], news[new_key])
-    done_old = {o for o, _ in edited}
-    done_new = {n for _, n in edited}
-    found += [((*path, f"[{k}]"), None, news[k], "added") for k in came if k not in done_new]
-    found += [((*path, f"[{k}]"), olds[k], None, "removed") for k in gone if k not in done_old]
-    return found
-
-
-def _keyed(items: list[dict], key: Callable[[dict], str]) -> dict[str, dict]:
-    """Items by key; a repeated key gets " (2)", " (3)"... so that no item is lost."""
-    out: dict[str, dict] = {}
-    for item in items:
-        name, n = key(item), 1
-        while name in out:
-            n += 1
-            name = f"{key(item)} ({n})"
-        out[name] = item
-    return out
-
-
-def _scalar(value: Any) -> bool:
-    return value is None or isinstance(value, str | int | float | bool)
-
-
-def _unique(values: list) -> list:
-    return list(dict.fromkeys(values))
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-
-
 # --- the organisation, the catalogue, the vocabularies ---------------------------------------
 
 
@@ -317,7 +166,7 @@ def _records(snapshot: Snapshot) -> dict[str, dict]:
 def _organisation(base: Snapshot, head: Snapshot) -> list[Change]:
     records = _records(head)
     changes = []
-    for path, was, now, _ in _walk((), *_pick(base.organisation, head.organisation)):
+    for path, was, now, _ in walk((), *_pick(base.organisation, head.organisation)):
         code = _ORGANISATION_CODES.get(path[:1], "party-changed")
         if code == "document-changed":
             reaches: tuple[str, ...] = ()
@@ -340,7 +189,7 @@ def _pick(base: tuple[Any, Any], head: tuple[Any, Any]) -> tuple[dict, dict]:
 def _catalogue(base: Snapshot, head: Snapshot) -> list[Change]:
     olds, news = (_mapping(side.get("systems")) for side in _pick(base.catalogue, head.catalogue))
     changes = []
-    for path, was, now, _ in _walk((), olds, news):
+    for path, was, now, _ in walk((), olds, news):
         system = path[0]
         users = _users(head, system) or _users(base, system)
         changes.append(Change("catalogue-changed", "catalogue", system, path, was, now, "", users))
@@ -377,7 +226,7 @@ def _vocabularies(base: Snapshot, head: Snapshot) -> list[Change]:
         return []  # one side's vocabulary is invalid: its problems say so
     records = _records(head)
     changes = []
-    for path, was, now, _ in _walk((), base.vocabulary, head.vocabulary):
+    for path, was, now, _ in walk((), base.vocabulary, head.vocabulary):
         reaches = tuple(i for i, data in records.items() if _uses(data, path, was, now))
         changes.append(
             Change("vocabulary-changed", "vocabulary", path[0], path, was, now, "", reaches)

@@ -12,7 +12,6 @@ line, inside its cell. The JSON follows ``schema/diff.schema.json``.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import re
 import types
@@ -22,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ropa_build.diff.compare import Change
+from ropa_build.diff.excerpt import changed_words
 from ropa_build.diff.git import Snapshot
 from ropa_build.diff.meanings import Meanings
 from ropa_build.models import Organisation, Record, System
@@ -206,7 +206,7 @@ def _text(base, head, head_label, changes, meanings, lang, colour) -> str:
                     ),
                     lambda t: paint(_GREEN, "{+" + _visible(t).replace("\n", "↵") + "+}"),
                 )
-                excerpt = _excerpt(change, marks)
+                excerpt = changed_words(change.before, change.after, marks)
                 if excerpt:
                     lines.append(f"      {'±':<8}{excerpt}")
             meaning = meanings.meaning(change.code, lang)
@@ -286,7 +286,7 @@ def _row(change: Change, head: Snapshot, meanings: Meanings, lang: str, long: bo
     cells = [
         _md(_field_label(change, lang, words)),
         _value(change.before, words, long),
-        _value(change.after, words, long, _excerpt(change, _MD_MARKS)),
+        _value(change.after, words, long, changed_words(change.before, change.after, _MD_MARKS)),
         meaning,
     ]
     return "| " + " | ".join(cells) + " |\n"
@@ -305,52 +305,7 @@ def _value(value: Any, words: dict[str, str], long: bool, excerpt: str | None = 
     return f"<details><summary>{summary}</summary>{_md(text)}</details>"
 
 
-# --- the changed words of a text ------------------------------------------------------------
-
 _MD_MARKS = (lambda t: _md(t), lambda t: f"<del>{_md(t)}</del>", lambda t: f"<ins>{_md(t)}</ins>")
-_CONTEXT = 8  # tokens (words, spaces, punctuation) kept around each change
-_EXCERPT_CHARS = 400  # of the texts' characters shown in an excerpt
-_EXCERPT_TOKENS = 20_000  # longer texts are not word-diffed (difflib is quadratic)
-
-
-def _excerpt(change: Change, marks: tuple) -> str | None:
-    """The words that changed between two texts, with a little context: "…slettes <del>3
-    </del><ins>5</ins> år efter…". ``marks`` format unchanged, removed and added text."""
-    if not (isinstance(change.before, str) and isinstance(change.after, str)):
-        return None
-    a, b = _TOKEN.findall(change.before), _TOKEN.findall(change.after)
-    if len(a) + len(b) > _EXCERPT_TOKENS:
-        return None
-    same, gone, came = marks
-    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    out, budget = [], _EXCERPT_CHARS
-    for n, (op, i1, i2, j1, j2) in enumerate(opcodes):
-        if op == "equal":
-            pieces = _context(a[i1:i2], first=n == 0, last=n == len(opcodes) - 1)
-        else:
-            pieces = [("gone", "".join(a[i1:i2])), ("came", "".join(b[j1:j2]))]
-        for kind, text in pieces:
-            if not text:
-                continue
-            if budget <= 0:
-                return "".join(out) + "…"
-            text, budget = text[:budget], budget - len(text)
-            out.append(
-                "…" if kind == "cut" else {"same": same, "gone": gone, "came": came}[kind](text)
-            )
-    return "".join(out)
-
-
-def _context(run: list[str], *, first: bool, last: bool) -> list[tuple[str, str]]:
-    """An unchanged run, shortened to _CONTEXT tokens beside each change."""
-    keep_head = run[:_CONTEXT] if not first else []
-    keep_tail = run[-_CONTEXT:] if not last else []
-    if len(keep_head) + len(keep_tail) >= len(run):
-        return [("same", "".join(run))]
-    return [("same", "".join(keep_head)), ("cut", "…"), ("same", "".join(keep_tail))]
-
-
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 
 def _md(text: str) -> str:
