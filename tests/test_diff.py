@@ -158,6 +158,8 @@ def test_the_five_commits_in_danish_markdown_render_as_tables(repo, ropa):
     assert len(body) == 4
     assert any("transfer-added" in row[3] and "Kræver DPO'ens gennemgang" in row[3] for row in body)
     assert result.stdout.startswith("<!-- ropa-diff -->\n")
+    assert "slettes <del>3</del> år efter" in result.stdout  # the changed word, marked
+    assert "slettes <ins>5</ins> år efter" in result.stdout
 
 
 def test_no_change_and_exit_code(repo, ropa):

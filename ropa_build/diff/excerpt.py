@@ -20,10 +20,13 @@ _EXCERPT_TOKENS = 10_000  # longer texts are not word-diffed (difflib is quadrat
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 
-def changed_words(before: Any, after: Any, marks: tuple[Mark, Mark, Mark]) -> str | None:
+def changed_words(
+    before: Any, after: Any, marks: tuple[Mark, Mark, Mark], *, whole: bool = False
+) -> str | None:
     """The words that changed between two texts, with a little context: "…slettes <del>3
-    </del><ins>5</ins> år efter…". ``marks`` format unchanged, removed and added text (each
-    escapes its text for its reader). None if a value is not text, or too long to compare."""
+    </del><ins>5</ins> år efter…" (``whole``: all of the text, marked). ``marks`` format
+    unchanged, removed and added text (each escapes its text for its reader). None if a value
+    is not text, or too long to compare."""
     if not (isinstance(before, str) and isinstance(after, str)):
         return None
     a, b = _TOKEN.findall(before), _TOKEN.findall(after)
@@ -31,9 +34,11 @@ def changed_words(before: Any, after: Any, marks: tuple[Mark, Mark, Mark]) -> st
         return None
     same, gone, came = marks
     opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    out, budget = [], _EXCERPT_CHARS
+    out, budget = [], len(before) + len(after) if whole else _EXCERPT_CHARS
     for n, (op, i1, i2, j1, j2) in enumerate(opcodes):
-        if op == "equal":
+        if op == "equal" and whole:
+            pieces = [("same", "".join(a[i1:i2]))]
+        elif op == "equal":
             pieces = _context(a[i1:i2], first=n == 0, last=n == len(opcodes) - 1)
         else:
             pieces = [("gone", "".join(a[i1:i2])), ("came", "".join(b[j1:j2]))]

@@ -198,7 +198,7 @@ def _text(base, head, head_label, changes, meanings, lang, colour) -> str:
             for name, value in (("before", change.before), ("after", change.after)):
                 shown = _visible(_show(value, words["empty"])).replace("\n", "\n" + " " * 14)
                 lines.append(f"      {words[name] + ':':<8}{shown}")
-            if len(_show(change.before, "")) + len(_show(change.after, "")) > 160:
+            if len(_show(change.before, "")) + len(_show(change.after, "")) > 80:
                 marks = (
                     lambda t: _visible(t).replace("\n", "↵"),
                     lambda t: paint(
@@ -283,13 +283,25 @@ def _row(change: Change, head: Snapshot, meanings: Meanings, lang: str, long: bo
     meaning = f"**{_md(change.code)}** · {_md(meanings.meaning(change.code, lang))}"
     if change.reaches:
         meaning += "<br>" + _md(_reaches(change, head, words))
-    cells = [
-        _md(_field_label(change, lang, words)),
-        _value(change.before, words, long),
-        _value(change.after, words, long, changed_words(change.before, change.after, _MD_MARKS)),
-        meaning,
-    ]
+    before = _value(change.before, words, long)
+    after = _value(change.after, words, long, changed_words(change.before, change.after, _MD_MARKS))
+    if _short(change.before) and _short(change.after):  # each whole, its changed words marked
+        gone, came = _MD_MARKS[1], _MD_MARKS[2]
+        before = (
+            changed_words(change.before, change.after, (_md, gone, _none), whole=True) or before
+        )
+        after = changed_words(change.before, change.after, (_md, _none, came), whole=True) or after
+    cells = [_md(_field_label(change, lang, words)), before, after, meaning]
     return "| " + " | ".join(cells) + " |\n"
+
+
+def _short(value: Any) -> bool:
+    """Text that a cell shows unfolded."""
+    return isinstance(value, str) and len(value) <= _FOLDED and value.count("\n") < 3
+
+
+def _none(text: str) -> str:
+    return ""
 
 
 def _value(value: Any, words: dict[str, str], long: bool, excerpt: str | None = None) -> str:
