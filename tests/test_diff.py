@@ -160,6 +160,8 @@ def test_the_five_commits_in_danish_markdown_render_as_tables(repo, ropa):
     assert result.stdout.startswith("<!-- ropa-diff -->\n")
     assert "slettes <del>3</del> år efter" in result.stdout  # the changed word, marked
     assert "slettes <ins>5</ins> år efter" in result.stdout
+    again = ropa("diff", "HEAD~5", "HEAD", "--root", repo.root, "--format", "markdown")
+    assert again.stdout == result.stdout  # deterministic (the second run reads the cache)
 
 
 def test_no_change_and_exit_code(repo, ropa):
