@@ -88,8 +88,17 @@ def _parser() -> argparse.ArgumentParser:
         choices=("text", "json", "github"),
         help="text (default), json, or github (Actions annotations)",
     )
+    check_cmd.add_argument(
+        "--against",
+        metavar="BASE",
+        help="also warn about records changed since BASE (a git "
+        "revision) whose `updated` date did not change",
+    )
     check_cmd.set_defaults(run=_check)
     _authoring(commands)
+    from ropa_build.diff.command import add_diff_command
+
+    add_diff_command(commands)
     return parser
 
 
@@ -312,6 +321,10 @@ def _build(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     register, problems = checked(args.root, _options(args))
+    if args.against:
+        from ropa_build.diff.command import against
+
+        problems += against(args.root, args.against)
     _report(problems, args.output_format, args.root, strict=args.strict)
     if not problems and args.output_format == "text":
         count = len(register.activities)

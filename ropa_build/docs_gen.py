@@ -34,8 +34,15 @@ EXAMPLES: dict[str, Example] = {code: r.example for code, r in RULES.items() if 
 
 
 def write_docs(root: Path, out: Path) -> list[Path]:
-    """Write ``fields.md`` and ``rules.md`` into ``out``, with the vocabulary of ``root``."""
-    texts = {"fields.md": _fields(schemas(root), root), "rules.md": _rules()}
+    """Write ``fields.md``, ``rules.md`` and ``changes.md`` (the ``ropa diff`` codes) into
+    ``out``, with the vocabulary of ``root``."""
+    from ropa_build.diff.meanings import changes_doc
+
+    texts = {
+        "fields.md": _fields(schemas(root), root),
+        "rules.md": _rules(),
+        "changes.md": changes_doc(root, _GENERATED),
+    }
     out.mkdir(parents=True, exist_ok=True)
     for name, text in texts.items():
         (out / name).write_text(text, encoding="utf-8", newline="\n")
