@@ -242,7 +242,14 @@ def _write_json(path: Path, result: dict) -> None:
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sizes = parser.add_mutually_exclusive_group()
-    sizes.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000, 10_000])
+    sizes.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[100, 1_000, 10_000],
+        metavar="N",
+        help="register sizes in activities (default: 100 1000 10000)",
+    )
     sizes.add_argument(
         "--quick", action="store_const", const=[100, 1_000], dest="sizes", help="100 and 1,000"
     )
@@ -259,9 +266,16 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         metavar="N",
         help=f"run pandoc only up to N activities (default: {PANDOC_MAX:,})",
     )
-    parser.add_argument("--keep", type=Path, help="generate the registers here and keep them")
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="generate the registers here and keep them"
+    )
     parser.add_argument("--profile", type=int, metavar="N", help="profile a cold build of N")
-    parser.add_argument("--json", type=Path, default=REPO / "output" / "bench.json")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=REPO / "output" / "bench.json",
+        help="where to write the results (default: output/bench.json)",
+    )
     return parser.parse_args(argv)
 
 

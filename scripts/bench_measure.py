@@ -5,8 +5,9 @@ Why a process tree: ``ropa build`` forks worker processes (and a child that rend
 the largest process (which is all ``getrusage``'s ``ru_maxrss`` can say). A thread of the
 measuring process samples ``VmRSS`` from ``/proc/<pid>/status`` of the command and every
 descendant every ~20 ms and keeps the largest sum; a peak shorter than that can be missed (the
-sum reported is at least the exact peak of the largest process, from ``wait4``). The sum counts pages that forked workers still share with their parent once per process, as ``ps``
-and ``top`` do (the independent measurement of 1 December 2026 reported the same sum).
+sum reported is at least the exact peak of the largest process, from ``wait4``). The sum counts
+pages that forked workers still share with their parent once per process, as ``ps`` and
+``top`` do (the independent measurement of 1 December 2026 reported the same sum).
 
 CPU time is user + system of the whole tree: ``os.wait4`` returns the command's own usage plus
 that of every descendant it waited for (ropa joins its workers). The wall clock stops when

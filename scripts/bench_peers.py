@@ -4,7 +4,7 @@ Why peers: a wall time alone says little on a shared 2-core machine; "ropa build
 N× faster than docxtpl making one document of the same records" travels between machines.
 
 * **docxtpl** (python-docx-template, a dev dependency): one document, one heading and one
-  two-column table per activity, a row per field (~16 per activity) holding the field's text.
+  two-column table per activity, a row per field (~18 per activity) holding the field's text.
   The template is built here with python-docx (no binary file in the repository); the timed
   process reads the same YAML files (libyaml ``CSafeLoader``), renders and saves — the same
   start and end as ``ropa build --format docx``. Run as ``python bench_peers.py docxtpl ROOT
