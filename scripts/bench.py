@@ -72,6 +72,7 @@ def ropa(*args: str | Path) -> list[str]:
 
 def bench_size(work: Path, count: int, *, peers: bool, pandoc_max: int) -> dict:
     """Every measurement for one register size, as one object of bench.json."""
+    load_before = os.getloadavg()[0]
     root = _register(work, count)
     out, cache = work / f"out-{count}", work / f"cache-{count}"
     _remove(out, cache)
@@ -107,7 +108,9 @@ def bench_size(work: Path, count: int, *, peers: bool, pandoc_max: int) -> dict:
         if pandoc:
             runs["pandoc"] = pandoc
     markdown.unlink()
-    return _row(count, runs, notes)
+    row = _row(count, runs, notes)
+    row["load_avg"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    return row
 
 
 def _docxtpl(work: Path, root: Path) -> Measured:
@@ -146,7 +149,8 @@ def _row(count: int, runs: dict[str, Measured], notes: dict[str, str]) -> dict:
     row["cpu_s"] = {step: _round(runs, step, "cpu_s", 3) for step in steps}
     row["rss_mb"] = {step: _round(runs, step, "rss_mb", 1) for step in steps}
     row["rss_largest_mb"] = {step: _round(runs, step, "rss_largest_mb", 1) for step in steps}
-    row["ratios"] = bench_report.ratios(row)
+    row["ratios"] = bench_report.ratios(bench_report.wall(row))
+    row["cpu_ratios"] = bench_report.ratios(bench_report.cpu(row))
     row["notes"] = notes
     return row
 
@@ -298,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
         result["scaling"] = bench_report.scaling(result["sizes"])
+        result["cpu_scaling"] = bench_report.scaling(result["sizes"], bench_report.cpu)
         result["startup"] = startup(work)
         result["notes"] = {
             "changes_docx": "null until `ropa diff --format docx` exists (a later issue)",

@@ -8,6 +8,8 @@ against its peers, t(10,000) against t(1,000)). They are computed here once, wri
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 # Every timed step: its key in bench.json (``<key>_s``, ``cpu_s[key]``, …) and its column head.
 STEPS = (
     ("cold", "cold"),
@@ -49,20 +51,31 @@ PEAK_RSS_TARGET_MB = 300  # whole tree, at 10,000
 STARTUP_TARGET = 5  # ropa check (30 activities, warm) / python -c pass
 
 
-def ratios(row: dict) -> dict[str, float | None]:
-    """The ratios of one size (``None`` where a step did not run)."""
+def wall(row: dict) -> dict[str, float | None]:
+    """One size's wall times by step."""
+    return {step: row.get(f"{step}_s") for step, _ in STEPS}
+
+
+def cpu(row: dict) -> dict[str, float | None]:
+    """One size's CPU times by step: steadier than wall times when the machine is shared."""
+    return row["cpu_s"]
+
+
+def ratios(times: dict[str, float | None]) -> dict[str, float | None]:
+    """The ratios of one size's times by step (``None`` where a step did not run)."""
     return {
-        name: _ratio(row.get(f"{top}_s"), row.get(f"{bottom}_s"))
-        for name, (top, bottom) in RATIOS.items()
+        name: _ratio(times.get(top), times.get(bottom)) for name, (top, bottom) in RATIOS.items()
     }
 
 
-def scaling(rows: list[dict]) -> dict[str, dict[str, float | None]]:
+def scaling(
+    rows: list[dict], times: Callable[[dict], dict[str, float | None]] = wall
+) -> dict[str, dict[str, float | None]]:
     """t(10·N) / t(N) for every step and every pair of sizes ten apart: linear gives ~10."""
-    by_size = {row["records"]: row for row in rows}
+    by_size = {row["records"]: times(row) for row in rows}
     return {
         f"{small * 10}/{small}": {
-            step: _ratio(by_size[small * 10].get(f"{step}_s"), by_size[small].get(f"{step}_s"))
+            step: _ratio(by_size[small * 10].get(step), by_size[small].get(step))
             for step, _ in STEPS
         }
         for small in sorted(by_size)
@@ -116,10 +129,25 @@ def tables(result: dict) -> str:
             ],
         ),
     ]
-    for pair, steps in result["scaling"].items():
-        big, small = (int(n) for n in pair.split("/"))
-        shown = ", ".join(f"{step} {value:.1f}" for step, value in steps.items() if value)
-        parts.append(f"t({big:,}) / t({small:,}) (target ≤ {SCALING_TARGET}): {shown}")
+    parts += [
+        "Ratios of CPU time (the same, less moved by other load on the machine):",
+        _table(
+            ["activities", *RATIOS],
+            [[f"{r['records']:,}", *(_num(r["cpu_ratios"][n]) for n in RATIOS)] for r in rows],
+        ),
+    ]
+    for key, what in (("scaling", "wall"), ("cpu_scaling", "CPU")):
+        for pair, steps in result[key].items():
+            big, small = (int(n) for n in pair.split("/"))
+            shown = ", ".join(f"{step} {value:.1f}" for step, value in steps.items() if value)
+            parts.append(f"t({big:,}) / t({small:,}), {what} (target ≤ {SCALING_TARGET}): {shown}")
+    parts.append(
+        "Load average (1 min) before → after each size: "
+        + ", ".join(
+            f"{r['records']:,}: {r['load_avg'][0]:.1f} → {r['load_avg'][1]:.1f}" for r in rows
+        )
+        + f" ({result['code']['cpus']} CPUs; above that, other work shared them)"
+    )
     startup = result.get("startup")
     if startup:
         parts.append(
