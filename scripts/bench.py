@@ -45,7 +45,6 @@ import bench_report
 from bench_generate import generate  # re-exported: tests/conftest.py generates with it
 from bench_measure import Measured, measure
 
-import ropa_build
 from ropa_build.write import MARKER
 
 __all__ = ["generate", "main"]
@@ -219,7 +218,12 @@ def profile(count: int, work: Path) -> None:
 
 
 def _code() -> dict:
-    """Which ropa-build was measured: its folder, commit, and whether it had local changes."""
+    """Which ropa-build was measured: its folder, commit, whether it had local changes, and
+    where its templates and schema files came from — with ``PYTHONPATH`` pointing at another
+    checkout, the editable install still maps those two to the installed checkout's folders."""
+    import ropa_build.schema
+    import ropa_build.templates
+
     folder = Path(ropa_build.__file__).resolve().parent.parent
 
     def git(*args: str) -> str:
@@ -230,6 +234,8 @@ def _code() -> dict:
         "path": str(folder),
         "commit": git("rev-parse", "--short", "HEAD") or None,
         "local_changes": bool(git("status", "--porcelain", "--", "ropa_build", "templates")),
+        "templates": str(Path(next(iter(ropa_build.templates.__path__))).resolve()),
+        "schema": str(Path(next(iter(ropa_build.schema.__path__))).resolve()),
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
     }

@@ -93,7 +93,11 @@ def tables(result: dict) -> str:
     """Everything in ``result`` (as written to bench.json) as Markdown tables and lines."""
     rows = result["sizes"]
     ran = [(step, head) for step, head in STEPS if any(r.get(f"{step}_s") for r in rows)]
+    code = result["code"]
     parts = [
+        f"ropa_build from {code['path']} at {code['commit']}"
+        + (" with local changes" if code["local_changes"] else "")
+        + f"; templates from {code['templates']}, schema from {code['schema']}",
         "Wall time (s):",
         _table(
             ["activities", *(head for _, head in ran)],
