@@ -48,8 +48,9 @@ format: $(STAMP) ## ruff: fix formatting
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP) ## time builds of 100, 1,000 and 10,000 activities (output/bench.json)
-	$(BIN)/python scripts/bench.py
+BENCH_ARGS ?=  # e.g. make bench BENCH_ARGS="--quick --no-peers" (scripts/bench.py --help)
+bench: $(STAMP) ## time 100, 1,000, 10,000 activities and the peers (output/bench.json)
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean: ## remove build products and caches (not .venv)
 	rm -rf output .pytest_cache .ropa-cache

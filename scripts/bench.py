@@ -1,23 +1,28 @@
 """Benchmark ropa build at scale: synthetic registers of 100, 1,000 and 10,000 activities.
 
-Why synthetic: the example register has one record. These registers look like real ones (every
-section, subject groups, recipients with what they receive, transfers with mechanisms, retention
-rules, lists and links in the free text, a catalogue of 50 systems) and are the same on every run
-(a fixed random seed), so numbers from two machines or two commits compare.
+The registers come from ``bench_generate.generate`` (fixed seed: the same files on every run, so
+numbers from two commits compare). Each measurement runs in a fresh process
+(``bench_measure.measure``: wall time, CPU time of the process tree, peak memory of the tree and
+of its largest process). Per size:
 
-Each measurement runs in a fresh process (no warm imports, no shared memory) and reports its wall
-time and peak resident memory:
+* ``cold``: ``ropa build`` of all formats, empty cache and no previous output;
+* ``warm_unchanged``: the same build again, nothing changed (the cache of the cold build);
+* ``warm_one_changed``: the same build again after one record's ``owner`` changed;
+* ``check`` / ``check_warm``: ``ropa check`` with an empty cache, then again with its cache;
+* ``docx_only``: ``ropa build --format docx``, empty cache;
+* ``yaml_floor``: reading the same files with libyaml's ``CSafeLoader`` and nothing else — the
+  least any YAML tool must spend;
+* the peers (``bench_peers``): ``docxtpl`` making one document of the same records, ``pandoc``
+  converting our ``register.md`` to DOCX;
+* ``changes_docx``: ``None`` until ``ropa diff --format docx`` exists (a later issue).
 
-* ``cold``: ``ropa build`` of all three formats with an empty cache;
-* ``warm``: the same build again after one record changed (the cache from a previous build);
-* ``check``: ``ropa check`` alone (empty cache);
-* ``floor``: reading the same YAML files with ``yaml.load(..., Loader=yaml.CSafeLoader)`` and
-  nothing else — the least any YAML-based tool must spend, so the other numbers are also given
-  as multiples of it (machines differ; ratios travel).
+Plus ``startup``: ``ropa check`` on 30 activities, warm, against a bare ``python -c pass``
+(medians): what a pre-commit hook pays on every commit.
 
-Prints a table and writes ``output/bench.json``. ``make bench`` runs it; ``--sizes`` picks the
-sizes, ``--keep DIR`` leaves the generated registers there, ``--profile N`` prints where a cold
-build of N activities spends its time.
+Prints tables and writes ``output/bench.json``. ``make bench`` runs it (``make bench
+BENCH_ARGS=--quick``); ``--quick`` for 100 and 1,000 only, ``--sizes`` for others,
+``--no-peers`` without docxtpl and pandoc, ``--keep DIR`` leaves the registers there,
+``--profile N`` prints where a cold build of N activities spends its time.
 """
 
 from __future__ import annotations
@@ -25,270 +30,30 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import NamedTuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the bench_* modules beside this one
+
+import bench_peers
+import bench_report
+from bench_generate import generate  # re-exported: tests/conftest.py generates with it
+from bench_measure import Measured, measure
 
 from ropa_build.write import MARKER
 
+__all__ = ["generate", "main"]
+
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-25"
-SEED = 30
-
-# --- generating a register -------------------------------------------------------------------
-
-WORDS = (
-    "behandling",
-    "oplysninger",
-    "kunde",
-    "medarbejder",
-    "aftale",
-    "system",
-    "adgang",
-    "data",
-    "sletning",
-    "formål",
-    "leverandør",
-    "kontrakt",
-    "log",
-    "sikkerhed",
-    "rettighed",
-    "henvendelse",
-    "platform",
-    "konto",
-    "faktura",
-    "løn",
-    "rekruttering",
-    "ansøgning",
-    "samtykke",
-    "markedsføring",
-    "nyhedsbrev",
-    "statistik",
-    "analyse",
-    "opbevaring",
-    "kryptering",
-    "backup",
-    "adgangskontrol",
-    "revision",
-    "dokumentation",
-    "politik",
-    "proces",
-    "afdeling",
-    "ledelse",
-    "registrering",
-    "indberetning",
-    "myndighed",
-    "bank",
-    "pension",
-    "forsikring",
-    "support",
-    "sag",
-)
-GROUPS = (
-    ("kunder", "kunder"),
-    ("medarbejdere", "medarbejdere"),
-    ("ansogere", "ansøgere"),
-    ("tidligere-ansatte", "tidligere ansatte"),
-    ("parorende", "pårørende"),
-    ("leverandorer", "leverandørers kontaktpersoner"),
-    ("borgere", "borgere"),
-    ("abonnenter", "abonnenter på nyhedsbrevet"),
-)
-GENERAL = ("job_application", "employment", "financial", "communication", "usage", "marketing")
-ART9 = ("health_genetic", "trade_union", "biometric")
-# Countries a system processes data in, with the mechanism a transfer there uses.
-PLACES = (
-    (["DK"], None),
-    (["DK", "SE"], None),
-    (["IE", "DE"], None),
-    (["FI"], None),
-    (["IE", "US"], "adequacy"),
-    (["US"], "adequacy"),
-    (["GB"], "adequacy"),
-    (["MK"], "scc"),
-    (["IN"], "bcr"),
-    (["NL", "CH"], "adequacy"),
-)
-SYSTEMS = 50
-
-
-def generate(folder: Path, count: int, seed: int = SEED) -> None:
-    """Write a register of ``count`` activities into ``folder`` (same seed, same files)."""
-    rng = random.Random(seed)
-    (folder / "records").mkdir(parents=True)
-    (folder / "organisation.yaml").write_text(ORGANISATION, encoding="utf-8")
-    systems = [_system(rng, i) for i in range(SYSTEMS)]
-    (folder / "catalogue.yaml").write_text(
-        "systems:\n" + "".join(text for _, text, _ in systems), encoding="utf-8"
-    )
-    for i in range(count):
-        record = _record(rng, i, systems)
-        (folder / "records" / f"activity-{i:05d}.yaml").write_text(record, encoding="utf-8")
-
-
-ORGANISATION = """\
-controller:
-  name: Eksempel A/S
-  cvr: "12345678"
-  address: Vestergade 1, 8000 Aarhus C
-  web: https://www.eksempel.dk
-joint_controller: null
-representative: null
-dpo:
-  title: DPO
-  name: Anne Jensen
-  phone: +45 70 10 20 30
-  email: [dpo@eksempel.dk]
-document:
-  version: "3.1"
-  review_interval_months: 12
-"""
-
-
-def _system(rng: random.Random, i: int) -> tuple[str, str, tuple[list[str], str | None]]:
-    key = f"system-{i:02d}"
-    countries, mechanism = PLACES[i % len(PLACES)]
-    kind = ("processor", "system", "recipient")[i % 3]
-    lines = [
-        f"  {key}:",
-        f"    name: {_words(rng, 2).title()} {i}",
-        f"    used_for: {_words(rng, 3)}",
-        f"    kind: {kind}",
-        f"    vendor: {_words(rng, 1).title()} ApS",
-        f"    countries: [{', '.join(countries)}]",
-    ]
-    if "US" in countries:
-        lines.append("    dpf_certified: true")
-    if kind == "processor":
-        lines.append(f"    dpa: https://vendor{i}.example.com/dpa")
-    return key, "\n".join(lines) + "\n", (countries, mechanism)
-
-
-def _record(rng: random.Random, i: int, systems: list) -> str:
-    processor = rng.random() < 0.2
-    groups = rng.sample(GROUPS, rng.randint(1, 4))
-    special = rng.random() < 0.15
-    criminal = rng.random() < 0.05
-    held: dict[str, list[str]] = {}
-    for gid, _ in groups:
-        cats = ["identification", *rng.sample(GENERAL, rng.randint(0, 3))]
-        if special:
-            cats.append(rng.choice(ART9))
-        if criminal and gid == groups[0][0]:
-            cats.append("criminal_offences")
-        held[gid] = cats
-    out = [
-        f"# Activity {i}: generated by scripts/bench.py",
-        f"title: {_words(rng, rng.randint(2, 5)).capitalize()} {i}",
-        f"role: {'processor' if processor else 'controller'}",
-        f"owner: {_words(rng, 1).capitalize()}afdelingen",
-        f"updated: 20{rng.randint(21, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-        f"reviewed: 2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
-    ]
-    if processor:
-        out += [
-            "controllers:",
-            f"  - name: {_words(rng, 2).title()} A/S",
-            f"    web: https://kunde{i}.example.dk",
-            f"    email: kontakt@kunde{i}.example.dk",
-            "processing: |",
-            *_block(rng, 4),
-        ]
-    out += ["purposes: |", *_block(rng, 4), "lawful_basis:", f"  art6: [{rng.choice('abcf')}]"]
-    if special:
-        out.append("  art9: [b]")
-    if criminal:
-        out.append("  art10: databeskyttelsesloven § 8, stk. 3")
-    out += [f"  description: {_sentence(rng)}", "data_subjects:"]
-    out += [f"  description: {_sentence(rng)}", "  groups:"]
-    for gid, name in groups:
-        out += [
-            f"    - id: {gid}",
-            f"      name: {name}",
-            f"      categories: [{', '.join(held[gid])}]",
-            "      details: |",
-            *_block(rng, 8, lists=False),
-        ]
-    out += ["recipients:", f"  description: {_sentence(rng)}"]
-    used = rng.sample(systems, rng.randint(2, 8))
-    for part, chunk in (
-        ("internal", used[0::3]),
-        ("processors", used[1::3]),
-        ("others", used[2::3]),
-    ):
-        if chunk:
-            out.append(f"  {part}:")
-        for key, _, _ in chunk:
-            out += [f"    - ref: {key}", "      receives:"]
-            for gid in rng.sample(list(held), rng.randint(1, len(held))):
-                cats = rng.sample(held[gid], rng.randint(1, len(held[gid])))
-                out.append(f"        {gid}: [{', '.join(cats)}]")
-            if rng.random() < 0.3:
-                out.append(f"      note: {_sentence(rng)}")
-    transfers = [
-        (country, key, mechanism)
-        for key, _, (countries, mechanism) in used
-        for country in countries
-        if mechanism and country not in EEA
-    ]
-    out += ["transfers:"]
-    if not transfers:
-        out.append("  description: Ingen overførsler til tredjelande.")
-    else:
-        out += ["  description: |", *_block(rng, 4), "  items:"]
-        for country, key, mechanism in transfers:
-            out += [f"    - country: {country}", f"      recipient: {key}"]
-            out += [f"      mechanism: {mechanism}", f"      documentation: {_sentence(rng)}"]
-    categories = sorted({c for cats in held.values() for c in cats})
-    out += ["retention:"]
-    if rng.random() < 0.5:
-        out += ["  description: |", *_block(rng, 4)]
-    out.append("  rules:")
-    for category in categories:
-        months = rng.choice((3, 6, 12, 24, 60))
-        out += [f"    - categories: [{category}]", f"      period: {months} måneder efter ophør."]
-    out += ["security: |", *_block(rng, 2, lists=True, width=8)]
-    return "\n".join(out) + "\n"
-
-
-EEA = {"DK", "SE", "IE", "DE", "FI", "NL"}
-
-
-def _words(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n))
-
-
-def _sentence(rng: random.Random) -> str:
-    return _words(rng, rng.randint(5, 18)).capitalize() + "."
-
-
-def _block(rng: random.Random, indent: int, *, lists: bool = True, width: int = 4) -> list[str]:
-    """Markdown free text: paragraphs, sometimes a list, a link or bold words; varied lengths."""
-    pad, lines = " " * indent, []
-    for p in range(rng.randint(1, 3)):
-        if p:
-            lines.append("")
-        sentences = [_sentence(rng) for _ in range(rng.randint(1, 5))]
-        if rng.random() < 0.3:
-            sentences.append(
-                f"Se [politikken](https://intra.example.dk/politik/{rng.randint(1, 99)})."
-            )
-        if rng.random() < 0.3:
-            sentences[0] = f"**{sentences[0]}**"
-        lines.append(pad + " ".join(sentences))
-    if lists and rng.random() < 0.6:
-        lines.append("")
-        marker = rng.choice(("-", "1."))
-        lines += [f"{pad}{marker} {_sentence(rng)}" for _ in range(rng.randint(2, width))]
-    return lines
-
-
-# --- measuring -------------------------------------------------------------------------------
+PANDOC_MAX = 1_000  # issue 8 compares with pandoc at 1,000; at 10,000 it took 260 s and 14.7 GB
+STARTUP_RECORDS = 30
+STARTUP_RUNS = 9
 
 FLOOR = """
 import sys, yaml
@@ -300,130 +65,142 @@ for path in [root / "organisation.yaml", root / "catalogue.yaml",
 """
 
 
-def measure(command: list[str], env: dict[str, str] | None = None) -> Measured:
-    """Run ``command`` in a fresh process and measure it.
-
-    The command runs under a small Python parent that reports the largest resident set of its
-    descendants (getrusage RUSAGE_CHILDREN), so each measurement sees only its own memory.
-    """
-    probe = (
-        "import resource, subprocess, sys, time\n"
-        "start = time.perf_counter()\n"
-        "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
-        "elapsed = time.perf_counter() - start\n"
-        "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "print(elapsed, use.ru_maxrss, use.ru_utime + use.ru_stime, code)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe, *command],
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    elapsed, rss, cpu, code = result.stdout.split()
-    if code != "0":
-        raise SystemExit(f"{' '.join(command)} failed (exit {code}):\n{result.stderr}")
-    return Measured(float(elapsed), int(rss) / 1024, float(cpu))  # ru_maxrss is in KiB
+def ropa(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "ropa_build", *map(str, args)]
 
 
-class Measured(NamedTuple):
-    """Wall time (s), peak resident memory of the largest process (MB), CPU time of all (s)."""
-
-    seconds: float
-    rss_mb: float
-    cpu_s: float
-
-
-def ropa(*args: str) -> list[str]:
-    return [sys.executable, "-m", "ropa_build", *args]
-
-
-def bench_size(work: Path, count: int) -> dict:
-    """Every measurement for one register size."""
-    root = work / f"register-{count}"
-    if not root.exists():
-        generate(root, count)
+def bench_size(work: Path, count: int, *, peers: bool, pandoc_max: int) -> dict:
+    """Every measurement for one register size, as one object of bench.json."""
+    load_before = os.getloadavg()[0]
+    root = _register(work, count)
     out, cache = work / f"out-{count}", work / f"cache-{count}"
-    for path in (out, cache):
-        shutil.rmtree(path, ignore_errors=True)
+    _remove(out, cache)
     env = {"ROPA_CACHE_DIR": str(cache)}
-    build = ropa("build", "--root", str(root), "--out", str(out), "--today", TODAY)
-    cold = measure(build, env)
-    shutil.rmtree(cache, ignore_errors=True)
-    check = measure(ropa("check", "--root", str(root), "--today", TODAY), env)
-    shutil.rmtree(cache, ignore_errors=True)
-    measure(build, env)  # fill the cache
+    build = ropa("build", "--root", root, "--out", out, "--today", TODAY)
+    runs: dict[str, Measured] = {"cold": measure(build, env)}
+    markdown = work / f"register-{count}.md"  # the cold build's, for pandoc
+    shutil.copyfile(out / "register.md", markdown)
+    runs["warm_unchanged"] = measure(build, env)
     changed = sorted((root / "records").glob("*.yaml"))[count // 2]
     original = changed.read_text(encoding="utf-8")
     changed.write_text(original.replace("owner: ", "owner: Ny ", 1), encoding="utf-8")
     try:
-        warm = measure(build, env)
+        runs["warm_one_changed"] = measure(build, env)
     finally:
         changed.write_text(original, encoding="utf-8")
-    floor = measure([sys.executable, "-c", FLOOR, str(root)])
+    _remove(out, cache)
+    check = ropa("check", "--root", root, "--today", TODAY)
+    runs["check"] = measure(check, env)
+    runs["check_warm"] = measure(check, env)
+    _remove(cache)
+    docx = ropa("build", "--root", root, "--out", out, "--today", TODAY, "--format", "docx")
+    runs["docx_only"] = measure(docx, env)
+    _remove(out, cache)
+    runs["yaml_floor"] = measure([sys.executable, "-c", FLOOR, str(root)])
+    notes = {}
+    if peers:
+        runs["docxtpl"] = _docxtpl(work, root)
+        notes["docxtpl"] = (
+            f"one document, a table of {bench_peers.docxtpl_rows(root):.1f} rows per activity"
+        )
+        pandoc, notes["pandoc"] = _pandoc(work, markdown, count, pandoc_max)
+        if pandoc:
+            runs["pandoc"] = pandoc
+    markdown.unlink()
+    row = _row(count, runs, notes)
+    row["load_avg"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    return row
+
+
+def _docxtpl(work: Path, root: Path) -> Measured:
+    template = bench_peers.docxtpl_template(work / "docxtpl-template.docx")
+    out = work / "docxtpl.docx"
+    result = measure(
+        [sys.executable, bench_peers.__file__, "docxtpl", *map(str, (root, template, out))]
+    )
+    out.unlink()
+    return result
+
+
+def _pandoc(work: Path, markdown: Path, count: int, limit: int) -> tuple[Measured | None, str]:
+    """pandoc's run and a note on what ran, or None and why it did not."""
+    if count > limit:
+        return None, (
+            f"skipped above --pandoc-max {limit:,} activities (at 10,000 it took 260 s and "
+            "14.7 GB in the measurement of 1 December 2026)"
+        )
+    command = bench_peers.pandoc_command(markdown, work / "pandoc.docx")
+    if not command:
+        return None, "pandoc is not installed (.ci/run installs it from Debian)"
+    result = measure(command)
+    (work / "pandoc.docx").unlink()
+    return result, "pandoc --from gfm --to docx of the cold build's register.md"
+
+
+def _row(count: int, runs: dict[str, Measured], notes: dict[str, str]) -> dict:
+    """One size's object: seconds per step, CPU and memory per step, the ratios."""
+    steps = [step for step, _ in bench_report.STEPS]
+    ropa_steps = [step for step in runs if step not in ("yaml_floor", "docxtpl", "pandoc")]
+    row: dict = {"records": count}
+    row |= {f"{step}_s": _round(runs, step, "seconds", 3) for step in steps}
+    row["peak_rss_mb"] = round(max(runs[step].rss_mb for step in ropa_steps), 1)
+    row["peak_rss_largest_mb"] = round(max(runs[step].rss_largest_mb for step in ropa_steps), 1)
+    row["cpu_s"] = {step: _round(runs, step, "cpu_s", 3) for step in steps}
+    row["rss_mb"] = {step: _round(runs, step, "rss_mb", 1) for step in steps}
+    row["rss_largest_mb"] = {step: _round(runs, step, "rss_largest_mb", 1) for step in steps}
+    row["ratios"] = bench_report.ratios(bench_report.wall(row))
+    row["cpu_ratios"] = bench_report.ratios(bench_report.cpu(row))
+    row["notes"] = notes
+    return row
+
+
+def _round(runs: dict[str, Measured], step: str, field: str, digits: int) -> float | None:
+    return round(getattr(runs[step], field), digits) if step in runs else None
+
+
+def startup(work: Path, runs: int = STARTUP_RUNS) -> dict:
+    """``ropa check`` on a small register with a warm cache against a bare interpreter.
+
+    Medians of ``runs`` alternating runs (start-up times on a shared machine vary by tens of
+    milliseconds); memory is not sampled, so nothing else runs in the measuring process.
+    """
+    root = _register(work, STARTUP_RECORDS)
+    env = {"ROPA_CACHE_DIR": str(work / f"cache-{STARTUP_RECORDS}")}
+    check = ropa("check", "--root", root, "--today", TODAY)
+    measure(check, env, sample=False)  # fill the cache
+    checks, pythons = [], []
+    for _ in range(runs):
+        pythons.append(measure([sys.executable, "-c", "pass"], sample=False).seconds)
+        checks.append(measure(check, env, sample=False).seconds)
+    check_s, python_s = statistics.median(checks), statistics.median(pythons)
     return {
-        "records": count,
-        "cold_s": round(cold.seconds, 2),
-        "warm_one_changed_s": round(warm.seconds, 2),
-        "check_s": round(check.seconds, 2),
-        "yaml_floor_s": round(floor.seconds, 2),
-        "peak_rss_mb": round(max(cold.rss_mb, warm.rss_mb, check.rss_mb), 1),
-        "cpu_s": {
-            "cold": round(cold.cpu_s, 2),
-            "warm_one_changed": round(warm.cpu_s, 2),
-            "check": round(check.cpu_s, 2),
-            "yaml_floor": round(floor.cpu_s, 2),
-        },
-        "rss_mb": {
-            "cold": round(cold.rss_mb, 1),
-            "warm_one_changed": round(warm.rss_mb, 1),
-            "check": round(check.rss_mb, 1),
-            "yaml_floor": round(floor.rss_mb, 1),
-        },
+        "records": STARTUP_RECORDS,
+        "check_warm_s": round(check_s, 4),
+        "python_s": round(python_s, 4),
+        "ratio": round(check_s / python_s, 2),
+        "runs": runs,
+        "check_warm_runs_s": [round(s, 4) for s in checks],
+        "python_runs_s": [round(s, 4) for s in pythons],
     }
 
 
-def table(rows: list[dict]) -> str:
-    """The results as a Markdown table, with the ratios the targets are stated in."""
-    head = (
-        "| activities | cold build | warm (1 changed) | check | YAML floor "
-        "| cold / floor | warm / cold | peak RSS |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-    )
-    lines = [
-        f"| {r['records']:,} | {r['cold_s']:.2f} s | {r['warm_one_changed_s']:.2f} s "
-        f"| {r['check_s']:.2f} s | {r['yaml_floor_s']:.2f} s "
-        f"| {r['cold_s'] / r['yaml_floor_s']:.2f} | {r['warm_one_changed_s'] / r['cold_s']:.2f} "
-        f"| {r['peak_rss_mb']:.0f} MB |"
-        for r in rows
-    ]
-    return head + "\n".join(lines) + "\n"
+def _register(work: Path, count: int) -> Path:
+    root = work / f"register-{count}"
+    if not root.exists():
+        generate(root, count)
+    return root
 
 
-def scaling(rows: list[dict]) -> str:
-    """t(10×N) / t(N) for each step: linear work gives about 10."""
-    lines = []
-    by_size = {r["records"]: r for r in rows}
-    for small in sorted(by_size):
-        big = by_size.get(small * 10)
-        if big:
-            ratios = ", ".join(
-                f"{key[:-2]} {big[key] / by_size[small][key]:.1f}"
-                for key in ("cold_s", "warm_one_changed_s", "check_s", "yaml_floor_s")
-            )
-            lines.append(f"t({small * 10:,}) / t({small:,}): {ratios}")
-    return "\n".join(lines)
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def profile(count: int, work: Path) -> None:
     """Where a cold build spends its time (cProfile, top functions by cumulative time)."""
-    root = work / f"register-{count}"
-    if not root.exists():
-        generate(root, count)
+    root = _register(work, count)
     out, cache = work / f"profile-out-{count}", work / f"profile-cache-{count}"
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(cache, ignore_errors=True)
+    _remove(out, cache)
     code = (
         "import cProfile, pstats, sys\n"
         "from ropa_build.cli import main\n"
@@ -440,42 +217,108 @@ def profile(count: int, work: Path) -> None:
     )
 
 
-def _write_json(path: Path, rows: list[dict]) -> None:
+def _code() -> dict:
+    """Which ropa-build was measured: its folder, commit, whether it had local changes, and
+    where its templates and schema files came from — with ``PYTHONPATH`` pointing at another
+    checkout, the editable install still maps those two to the installed checkout's folders."""
+    import ropa_build.schema
+    import ropa_build.templates
+
+    folder = Path(ropa_build.__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    return {
+        "path": str(folder),
+        "commit": git("rev-parse", "--short", "HEAD") or None,
+        "local_changes": bool(git("status", "--porcelain", "--", "ropa_build", "templates")),
+        "templates": str(Path(next(iter(ropa_build.templates.__path__))).resolve()),
+        "schema": str(Path(next(iter(ropa_build.schema.__path__))).resolve()),
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+    }
+
+
+def _write_json(path: Path, result: dict) -> None:
     """Write the results; a new output/ gets ropa build's marker so a build may replace it."""
     if not path.parent.exists():
         path.parent.mkdir(parents=True)
         (path.parent / MARKER).write_text("made by scripts/bench.py for ropa build\n")
-    path.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sizes = parser.add_mutually_exclusive_group()
+    sizes.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[100, 1_000, 10_000],
+        metavar="N",
+        help="register sizes in activities (default: 100 1000 10000)",
+    )
+    sizes.add_argument(
+        "--quick", action="store_const", const=[100, 1_000], dest="sizes", help="100 and 1,000"
+    )
+    parser.add_argument(
+        "--peers",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure docxtpl and pandoc too (default: yes; docxtpl takes minutes at 10,000)",
+    )
+    parser.add_argument(
+        "--pandoc-max",
+        type=int,
+        default=PANDOC_MAX,
+        metavar="N",
+        help=f"run pandoc only up to N activities (default: {PANDOC_MAX:,})",
+    )
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="generate the registers here and keep them"
+    )
+    parser.add_argument("--profile", type=int, metavar="N", help="profile a cold build of N")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=REPO / "output" / "bench.json",
+        help="where to write the results (default: output/bench.json)",
+    )
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000, 10_000])
-    parser.add_argument("--keep", type=Path, help="generate the registers here and keep them")
-    parser.add_argument("--profile", type=int, metavar="N", help="profile a cold build of N")
-    parser.add_argument("--json", type=Path, default=REPO / "output" / "bench.json")
-    args = parser.parse_args(argv)
+    args = _arguments(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="ropa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
         if args.profile:
             profile(args.profile, work)
             return 0
-        rows = []
+        result: dict = {"code": _code(), "sizes": []}
         for count in args.sizes:
             started = time.perf_counter()
-            rows.append(bench_size(work, count))
+            result["sizes"].append(
+                bench_size(work, count, peers=args.peers, pandoc_max=args.pandoc_max)
+            )
             print(
                 f"{count:,} activities measured in {time.perf_counter() - started:.0f} s",
                 file=sys.stderr,
             )
-        print(table(rows))
-        print(scaling(rows))
-        _write_json(args.json, rows)
+        result["scaling"] = bench_report.scaling(result["sizes"])
+        result["cpu_scaling"] = bench_report.scaling(result["sizes"], bench_report.cpu)
+        result["startup"] = startup(work)
+        result["notes"] = {
+            "changes_docx": "null until `ropa diff --format docx` exists (a later issue)",
+        }
+        print(bench_report.tables(result))
+        _write_json(args.json, result)
         print(f"wrote {args.json}", file=sys.stderr)
     finally:
         if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
+            _remove(work)
     return 0
 
 
