@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib
+import itertools
 import pickle
 import shutil
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from ropa_build.labels import languages, load_labels
 from ropa_build.parallel import Progress, beside, spread
 from ropa_build.render.format import Format, Job
 from ropa_build.render.spill import Pieces, Spill
-from ropa_build.render.view import ActivityHead, activity_view, register_view
+from ropa_build.render.view import STEMS, ActivityHead, activity_view, register_view
 from ropa_build.resources import search_path
 from ropa_build.validate import Activity, Register
 from ropa_build.write import Staging
@@ -63,25 +64,29 @@ def render(
 
     ``created`` dates the documents; None dates each by its newest record.
     """
-    job = Job(register, labels, register_view(register, labels, lang), created)
+    roles = [role for role in STEMS if any(a.record.role == role for a in register.activities)]
+    views = {role: register_view(register, labels, lang, role) for role in roles or ["controller"]}
+    job = Job(register, labels, next(iter(views.values())), created)
     chosen = [_format(name)(job) for name in formats]
     cache = cache or Cache(None)
     spill = Spill(staging.folder / ".pieces")
     try:
         work = _PerActivity(job, tuple(chosen), cache, _context(cache, job, lang), spill, staging)
         done = spread(work, range(len(register.activities)), jobs, progress)
-        heads = tuple(d.head for d in done)
         for d in done:  # written in worker processes: the parent keeps the one record of names
             for name in d.names:
                 staging.adopt(name, d.key)
-        view = dataclasses.replace(job.view, activities=heads)
         tasks = []
-        for fmt in chosen:
+        for fmt, (role, view) in itertools.product(chosen, views.items()):
+            mine = [
+                d for d, a in zip(done, register.activities, strict=True) if a.record.role == role
+            ]
+            view = dataclasses.replace(view, activities=tuple(d.head for d in mine))
             # All of a register-wide file's inputs as one key: if the previous output was made
             # from the same, its files are linked and the format is not assembled at all.
-            whole = _whole(cache, work.context, fmt.name, [d.key for d in done])
+            whole = _whole(cache, work.context, f"{fmt.name}:{role}", [d.key for d in mine])
             if not staging.link_made_from(whole):
-                spilled = [d.spilled[fmt.name] for d in done]
+                spilled = [d.spilled[fmt.name] for d in mine]
                 tasks.append(_Assembly(fmt, view, spilled, staging, whole))
         for task, names in zip(tasks, beside(tasks, jobs), strict=True):
             for name in names:
@@ -102,7 +107,7 @@ def check_overrides(register: Register) -> list[Problem]:
         except UserError as error:
             problems += error.problems
             continue
-        job = Job(register, labels, register_view(register, labels, lang), None)
+        job = Job(register, labels, register_view(register, labels, lang, "controller"), None)
         for name in FORMATS:
             try:
                 _format(name)(job)

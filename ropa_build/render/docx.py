@@ -109,9 +109,12 @@ class Docx(Format):
             stream(self.templates["register"], view=view, labels=view.labels, activities=placed)
         )
         links = sorted({link for _, table_links in summaries for link in table_links})
-        newest = max((a.record.updated for a in self.job.register.activities), default=None)
+        newest = max(
+            (a.record.updated for a in self.job.register.activities if a.record.role == view.role),
+            default=None,
+        )
         yield (
-            "register.docx",
+            f"{view.stem}.docx",
             package_docx(
                 self.reference,
                 body,

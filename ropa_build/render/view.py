@@ -71,6 +71,8 @@ class ActivityView(ActivityHead):
 @dataclass(frozen=True)
 class RegisterView:
     lang: str
+    role: str  # "controller" (Art. 30(1)) or "processor" (Art. 30(2)): a register is one or other
+    stem: str  # the register's file names: register.docx, register-processor.md, …
     title: str
     organisation: str
     version: str
@@ -79,16 +81,24 @@ class RegisterView:
     activities: Sequence[ActivityHead]  # heads, or whole views where a template needs them
 
 
-def register_view(register: Register, labels: dict, lang: str) -> RegisterView:
-    """The register's own lines, without its activities (the render stage adds them as they are
-    made); its date is the newest record's, so a rebuild never changes it."""
-    newest = max((a.record.updated for a in register.activities), default=dt.date(1970, 1, 1))
+#: Each role's register and the stem of its file names; an organisation that is both controller
+#: and processor keeps two records (Art. 30(1) and (2); CNIL says so explicitly), so that either
+#: can be handed to the authority alone.
+STEMS = {"controller": "register", "processor": "register-processor"}
+
+
+def register_view(register: Register, labels: dict, lang: str, role: str) -> RegisterView:
+    """One role's register, without its activities (the render stage adds them as they are made);
+    its date is its newest record's, so a rebuild never changes it."""
+    days = [a.record.updated for a in register.activities if a.record.role == role]
     return RegisterView(
         lang=lang,
-        title=labels["document"]["register_title"],
+        role=role,
+        stem=STEMS[role],
+        title=f"{labels['document']['register_title']} ({labels['roles'][role]})",
         organisation=register.organisation.controller.name,
         version=register.organisation.document.version,
-        date=_date(newest, labels),
+        date=_date(max(days, default=dt.date(1970, 1, 1)), labels),
         labels=labels,
         activities=(),
     )
