@@ -20,6 +20,7 @@ from ropa_build import __version__
 from ropa_build.cache import Cache
 from ropa_build.check import RULES
 from ropa_build.errors import Problem, UserError
+from ropa_build.importer.command import add_import_command
 from ropa_build.parallel import jobs_available
 from ropa_build.pipeline import Options, build, lint
 from ropa_build.render import FORMATS
@@ -88,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check_cmd.set_defaults(run=_check)
     _authoring(commands)
+    add_import_command(commands)
     return parser
 
 
