@@ -25,6 +25,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -510,7 +511,9 @@ def _unused_catalogue_entry(register: Register, today: dt.date) -> Iterator[Prob
 @rule("todo-left", "warning", "Art. 30 (a register, not a draft)")
 def _todo_left(register: Register, today: dt.date) -> Iterator[Problem]:
     """``ropa new`` fills every field with a ``TODO:`` placeholder. One left in a record would
-    reach the DPO's Word document as if it were the register's content."""
+    reach the DPO's Word document as if it were the register's content. ``ropa import`` marks
+    what it could not place with confidence with a ``# TODO(import): …`` comment above the key;
+    those are reported too, with what to check."""
     for activity in register.activities:
         for loc, text in _texts(activity.source.data, ()):
             if "TODO" in text:
@@ -520,9 +523,34 @@ def _todo_left(register: Register, today: dt.date) -> Iterator[Problem]:
                     "a TODO placeholder is left in the record",
                     "write the real content, or remove the field",
                 )
+        for line, column, text in _import_todos(activity.source.file):
+            hint = "check it, fix the record, then delete the comment"
+            yield Problem(activity.source.path, line, column, "", text, hint)
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+_IMPORT_TODO = re.compile(r"^\s*#\s*(TODO\(import\):.*)$")
+
+
+def _import_todos(path: Path | None) -> Iterator[tuple[int, int, str]]:
+    """``# TODO(import): …`` comments (continued on ``#   `` lines), with line and column."""
+    try:
+        text = path.read_text(encoding="utf-8") if path else ""
+    except (OSError, UnicodeDecodeError):
+        return
+    if "TODO(import)" not in text:
+        return
+    lines = text.splitlines()
+    for number, line in enumerate(lines, 1):
+        found = _IMPORT_TODO.match(line)
+        if found:
+            message = found.group(1)
+            for more in lines[number:]:
+                if not more.startswith("#   "):
+                    break
+                message += " " + more[1:].strip()
+            yield number, line.index("#") + 1, message
 
 
 def _texts(data: object, loc: tuple) -> Iterator[tuple[tuple, str]]:

@@ -100,7 +100,7 @@ def record(
         imported.placed.append((key or "(unrecognised)", entry.where))
         if key in PARTY_ROWS:
             party = PARTY_ROWS[key]
-            found = fields.contact(plain_lines(entry.paras)).contact
+            found = fields.contact(plain_lines(entry.paras))
             imported.parties.setdefault(party, (found, entry.where))
         elif key == "controllers":
             rec["controllers"] = fields.contacts(entry.paras)

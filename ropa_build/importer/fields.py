@@ -26,18 +26,12 @@ _ACCEPTED = re.compile(
 _HEAD = re.compile(r"^\*\*(?P<label>[^*]+?):\*\*\s*")
 
 
-@dataclass
-class Party:
-    """A contact read from a cell, and the lines it could not place (kept in the address)."""
-
-    contact: dict | None
-    doubtful: list[str] = field(default_factory=list)
-
-
-def contact(lines: list[str]) -> Party:
+def contact(lines: list[str]) -> dict | None:
     """Name first, then CVR, website, phone and e-mail lines recognised; the rest is address."""
     if not lines:
-        return Party(None)
+        return None
+    if len(lines) == 1:
+        lines = _unflatten(lines[0])
     head, rest = lines[0], lines[1:]
     out: dict = {}
     title, _, name = head.partition(", ")
@@ -68,15 +62,60 @@ def contact(lines: list[str]) -> Party:
     if emails:
         out["email"] = emails
     order = ("name", "title", "cvr", "address", "web", "phone", "email")
-    return Party({k: out[k] for k in order if k in out})
+    return {k: out[k] for k in order if k in out}
+
+
+_PIECES = (
+    (
+        "email",
+        re.compile(
+            r"[^@\s<>\"/,;]+@[^@\s<>\"/,;]+\.[A-Za-z]{2,}(?:\s*/\s*[^@\s<>\"/,;]+@"
+            r"[^@\s<>\"/,;]+\.[A-Za-z]{2,})*"
+        ),
+    ),
+    ("web", re.compile(r"\b(?:https?://|www\.)\S+")),
+    ("cvr", _CVR),
+    ("phone", re.compile(r"(?:\+\s?\d{2}\s?)?\b\d{2}(?:\s?\d{2}){3}\b")),
+    (
+        "address",
+        re.compile(r"\b[A-ZÆØÅ][\wæøå.-]+\s+\d+\s?[a-zA-Z]?,?\s+\d{4}\s+[A-ZÆØÅ][\wæøå-]+"),
+    ),
+)
+
+
+def _unflatten(line: str) -> list[str]:
+    """A contact typed on one line ("Firma ApS Gade 12 6600 By CVR: 12345678") into its lines."""
+    found: list[str] = []
+    rest = line
+    for kind, pattern in _PIECES:
+        match = pattern.search(rest)
+        if match:
+            piece = f"CVR: {match.group(1)}" if kind == "cvr" else match.group(0).strip()
+            found.append(piece)
+            rest = (rest[: match.start()] + " " + rest[match.end() :]).strip(" ,;")
+            rest = " ".join(rest.split())
+    if not found or not rest:
+        return [line]
+    order = {"address": 0, "cvr": 1, "web": 2, "phone": 3, "email": 4}
+    return [rest, *sorted(found, key=lambda p: order[_kind(p)])]
+
+
+def _kind(piece: str) -> str:
+    if piece.startswith("CVR: "):
+        return "cvr"
+    if "@" in piece:
+        return "email"
+    if piece.startswith(("http", "www.")):
+        return "web"
+    return "phone" if piece.lstrip("+").replace(" ", "").isdigit() else "address"
 
 
 def contacts(paras: list[Para]) -> list[dict]:
     """One contact per paragraph when paragraphs hold line breaks (as we write), else one."""
     if any("\n" in p.text.strip() for p in paras):
-        found = [contact(plain_lines([p])).contact for p in paras]
+        found = [contact(plain_lines([p])) for p in paras]
     else:
-        found = [contact(plain_lines(paras)).contact]
+        found = [contact(plain_lines(paras))]
     return [c for c in found if c]
 
 
