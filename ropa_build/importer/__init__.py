@@ -20,24 +20,22 @@ from ropa_build.importer.write import Plan, plan
 def import_documents(files: list[Path], into: Path, changes: Changes = "refuse") -> Plan:
     """What importing ``files`` (in order) into the register folder ``into`` would write.
 
-    Every file is read before anything is decided, so one run reports the problems of all.
+    Every file is read before anything is written, so one run reports the problems of all.
     """
     from ropa_build.vocabulary import load_vocabulary
 
     labels = load_labels(into)
     eea = load_vocabulary(into).eea
-    documents, problems = [], []
+    catalogue = Catalogue()
+    activities, covers, problems = [], [], []
     for path in files:
         try:
-            documents.append(read_grid(path, changes))
+            found, cover = map_document(read_grid(path, changes), labels, catalogue, eea)
         except UserError as error:
             problems += error.problems
-    if problems:
-        raise UserError(problems)
-    catalogue = Catalogue()
-    activities, covers = [], []
-    for document in documents:
-        found, cover = map_document(document, labels, catalogue, eea)
+            continue
         activities += found
         covers.append(cover)
+    if problems:
+        raise UserError(problems)
     return plan(activities, covers, catalogue)

@@ -21,6 +21,7 @@ follows the largest table, not the document.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -94,16 +95,22 @@ class Table:
 @dataclass
 class Document:
     path: Path
-    blocks: list[Para | Table]
-    changes: int  # tracked changes found (and accepted or rejected as told)
+    blocks: Iterator[Para | Table]  # read as they are consumed; refused at the end if need be
 
 
 def read_grid(path: Path, changes: Changes = "refuse") -> Document:
-    """The document's body, in order; a :class:`UserError` for a file that is not safe to read."""
-    package = open_docx(path)
+    """The document's body, in order; a :class:`UserError` for a file that is not safe to read.
+
+    The file is opened (and a non-Word file refused) at once; its body is read as the caller
+    iterates, so a finished activity's cells can be freed before the next is read.
+    """
+    return Document(path, _blocks(path, open_docx(path), changes))
+
+
+def _blocks(path: Path, package, changes: Changes) -> Iterator[Para | Table]:
     with package:
         reader = _Reader(path, package, changes)
-        blocks = reader.body()
+        yield from reader.body()
     if reader.changes and changes == "refuse":
         raise refuse(
             path,
@@ -113,7 +120,6 @@ def read_grid(path: Path, changes: Changes = "refuse") -> Document:
             "accept or reject them in Word (Review > Accept/Reject), or run again with "
             "--accept-changes or --reject-changes",
         )
-    return Document(path, blocks, reader.changes)
 
 
 class _Reader:
@@ -126,7 +132,7 @@ class _Reader:
         self.numbering = numbering(read_part(package, "word/numbering.xml", path))
         self.styles = style_lists(read_part(package, "word/styles.xml", path))
 
-    def body(self) -> list[Para | Table]:
+    def body(self) -> Iterator[Para | Table]:
         pull = parser(events=("start", "end"))
         blocks: list[Para | Table] = []
         body = None
@@ -146,12 +152,13 @@ class _Reader:
                         element.clear()
                         while element.getprevious() is not None:
                             del body[0]
+                        yield from blocks
+                        blocks.clear()
             pull.close()
         except etree.XMLSyntaxError as error:
             raise refuse(
                 self.path, "bad-xml", f"word/document.xml is not well-formed XML: {error}", ""
             ) from None
-        return blocks
 
     # --- blocks -------------------------------------------------------------------------
 

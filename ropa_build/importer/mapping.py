@@ -67,7 +67,8 @@ def map_document(
     doc: Document, labels: Labels, catalogue: build.Catalogue, eea: frozenset[str]
 ) -> tuple[list[Imported], Cover]:
     """Every activity in the document, in order, and what its cover page says."""
-    cover, readers = Cover(), []
+    cover, done = Cover(), []
+    current: _Reader | None = None
     title: tuple[str, str | None, int] | None = None
     meta: list[Para] = []
     loose: list[tuple[str, str]] = []
@@ -78,20 +79,22 @@ def map_document(
                 title, meta = (*found, index), []
             elif title is not None:
                 meta.append(block)
-            elif not readers:
+            elif current is None:
                 cover.version = cover.version or _version(block.text, labels)
             elif block.text.strip():
                 loose.append((f"paragraph {index}", block.text.strip()))
             continue
-        current = readers[-1] if readers else None
         if title is not None or current is None or current.starts_anew(block):
+            if current is not None:  # finished: its cells need not be kept
+                done.append(current.finish(catalogue, eea))
             current = _Reader(doc.path, labels, title, meta)
-            readers.append(current)
             title, meta = None, []
         current.add(block)
         current.unmapped += loose
         loose = []
-    return [r.finish(catalogue, eea) for r in readers], cover
+    if current is not None:
+        done.append(current.finish(catalogue, eea))
+    return done, cover
 
 
 def _version(text: str, labels: Labels) -> str | None:

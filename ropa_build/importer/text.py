@@ -13,6 +13,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ropa_build.importer.grid import Para, Run
 
@@ -49,18 +50,39 @@ def normal(text: str) -> str:
     return " ".join(text.split()).casefold().strip(" :.")
 
 
-def similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, normal(a), normal(b), autojunk=False).ratio()
-
-
 def best(text: str, choices: dict[str, str], cutoff: float) -> tuple[str | None, float]:
     """The key whose text is most like ``text`` (exact after normalising wins outright)."""
-    wanted = normal(text)
+    return _best(normal(text), _normalised(choices), cutoff)
+
+
+_CHOICES: dict[int, tuple[dict, tuple[tuple[str, str], ...]]] = {}
+
+
+def _normalised(choices: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The choices normalised once (a label set is asked about for every row of a register)."""
+    held = _CHOICES.get(id(choices))
+    if held is None or held[0] is not choices:
+        held = (choices, tuple((key, normal(value)) for key, value in choices.items()))
+        _CHOICES[id(choices)] = held
+    return held[1]
+
+
+@lru_cache(maxsize=65536)
+def _best(
+    wanted: str, choices: tuple[tuple[str, str], ...], cutoff: float
+) -> tuple[str | None, float]:
+    """Registers repeat their labels on every activity: each distinct text is compared once."""
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(wanted)
     top, score = None, 0.0
-    for key, choice in choices.items():
-        if normal(choice) == wanted:
+    for key, choice in choices:
+        if choice == wanted:
             return key, 1.0
-        ratio = difflib.SequenceMatcher(None, wanted, normal(choice), autojunk=False).ratio()
+        matcher.set_seq1(choice)
+        floor = max(score, cutoff)
+        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+            continue
+        ratio = matcher.ratio()
         if ratio > score:
             top, score = key, ratio
     return (top, score) if score >= cutoff else (None, score)

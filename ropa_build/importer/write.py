@@ -31,12 +31,12 @@ PARTIES = ("controller", "joint_controller", "representative", "dpo")
 _DPF = re.compile(r"privacy framework|\bDPF\b", re.I)
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: fast
     def ignore_aliases(self, data) -> bool:  # the reader refuses anchors and aliases
         return True
 
 
-def _text(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+def _text(dumper, data: str) -> yaml.ScalarNode:
     style = "|" if "\n" in data else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
