@@ -133,7 +133,8 @@ def _fill(target, cell: Cell) -> None:
 
 
 def html_table(layout: Layout, *, rowspan: bool = True) -> str:
-    """The layout as HTML tables; the section label spans its rows with ``rowspan``."""
+    """The layout as HTML tables; with ``rowspan`` the section label spans its rows and a
+    described row's content spans the empty checklist column (``colspan``)."""
     out = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>",
         f"<h1>{html.escape(layout.title)}</h1>",
@@ -144,10 +145,15 @@ def html_table(layout: Layout, *, rowspan: bool = True) -> str:
         out.append("<table border='1'>")
         for r, row in enumerate(rows):
             cells = []
+            # a described row's content also spans the empty checklist column (colspan)
+            wide = rowspan and len(row) == 4 and bool(row[1]) and not row[3]
             for c, cell in enumerate(row):
                 if c == 0 and rowspan and r not in spans and any(s < r for s in spans):
                     continue  # covered by the label's rowspan above
+                if c == 3 and wide:
+                    continue
                 span = f" rowspan='{spans[r]}'" if c == 0 and rowspan and r in spans else ""
+                span += " colspan='2'" if c == 2 and wide else ""
                 cells.append(f"<td{span}>{_html_cell(cell)}</td>")
             out.append("<tr>" + "".join(cells) + "</tr>")
         out.append("</table><p></p>")

@@ -43,6 +43,22 @@ _NEAREST = {
 }
 # A statement that there are no transfers: its country names are not transfers.
 _NONE = re.compile(r"\b(ingen overførsler?|no transfers?|overføres ikke|not transferred)\b", re.I)
+# The record field each row fills, as the report names it.
+_FIELD = {
+    "controllers": "controllers",
+    "purposes": "purposes",
+    "lawful_basis": "lawful_basis",
+    "processing": "processing",
+    "subject_categories": "data_subjects.description",
+    "recipients": "recipients.description",
+    "internal": "recipients.internal",
+    "processors": "recipients.processors",
+    "others": "recipients.others",
+    "transfers": "transfers",
+    "retention": "retention",
+    "accepted": "accepted",
+    "security": "security",
+}
 _PARTS = {"internal": "system", "processors": "processor", "others": "recipient"}
 _RANK = {"system": 0, "recipient": 1, "processor": 2}
 
@@ -97,7 +113,8 @@ def record(
         key = entry.key
         if key == "group":
             continue
-        imported.placed.append((key or "(unrecognised)", entry.where))
+        if key not in PARTY_ROWS:
+            imported.placed.append((_FIELD.get(key or "", f"row '{entry.label}'"), entry.where))
         if key in PARTY_ROWS:
             party = PARTY_ROWS[key]
             found = fields.contact(plain_lines(entry.paras))
@@ -122,12 +139,16 @@ def record(
 
 
 def _meta(rec: dict, imported: Imported, meta: dict) -> None:
+    for key in ("owner", "updated", "reviewed"):
+        if meta.get(key):
+            imported.placed.append((key, "the line under the title"))
     if meta.get("owner"):
         rec["owner"] = meta["owner"]
     else:
         rec["owner"] = "TODO(import): the document names no process owner"
     updated = meta.get("updated") or meta.get("month")
     if meta.get("updated") is None and updated:
+        imported.placed.append(("updated", "the month under the title"))
         imported.notes.append(("updated", "the document gives only the month; check the day"))
     if updated is None:
         updated = dt.date(1970, 1, 1)

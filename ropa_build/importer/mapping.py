@@ -159,6 +159,8 @@ class _Reader:
         found = self.title
         title = found[0] if found else "TODO(import) activity without a title"
         imported = Imported(self.path, title, {})
+        if found:
+            imported.placed.append(("title", f"paragraph {found[2]}"))
         imported.unmapped += self.unmapped
         imported.record = build.record(
             imported, self.entries, self.labels, catalogue, eea, _meta(self.meta, self.labels)

@@ -200,11 +200,13 @@ def _report(activities: list[Imported], ids: list[str], differing: list[str]) ->
         for field_name, where in activity.placed:
             out.append(f"| {field_name} | {where} |")
         for party, (_, where) in activity.parties.items():
-            out.append(f"| {party} (organisation.yaml unless it differs) | {where} |")
+            out.append(f"| {party} (organisation.yaml, or the record where it differs) | {where} |")
         out.append("")
-        if activity.notes:
-            out += ["To check (marked `# TODO(import)` in the record):", ""]
+        placeholders = [k for k, v in activity.record.items() if "TODO(import)" in str(v)]
+        if activity.notes or placeholders:
+            out += ["To check (marked `TODO(import)` in the record):", ""]
             out += [f"- {key}: {message}" for key, message in activity.notes]
+            out += [f"- {key}: a placeholder, not in the document" for key in placeholders]
             out.append("")
         if activity.unmapped:
             out += ["Left unmapped:", ""]
