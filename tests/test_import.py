@@ -280,6 +280,7 @@ def _hard_case_body(title: str) -> str:
                 "</w:p>",
                 fx.sdt("", "<w:showingPlcHdr/>"),
                 fx.p("", fx.sdt("<w:r><w:t>Kryptering</w:t></w:r>")),
+                fx.sdt(fx.p("Logning")),  # a content control around a paragraph in the cell
             ),
         ),
     ]
@@ -311,7 +312,7 @@ def test_hard_cases_content_controls_checkboxes_typed_labels(ropa, tmp_path):
     ]
     # numId 7 is a decimal list in python-docx's numbering.xml: an ordered item
     assert record["security"] == (
-        "1. Adgangsstyring\n\n[politikken](<https://firma.dk/politik>)\n\nKryptering"
+        "1. Adgangsstyring\n\n[politikken](<https://firma.dk/politik>)\n\nKryptering\n\nLogning"
     )
     problems = _problems(ropa, into)
     assert {c for s, c in problems if s == "error"} <= {
@@ -384,6 +385,8 @@ def _hostile(kind: str, folder: Path) -> Path:
         fx.raw_docx(path, fx.p("&d;"), prolog=BILLION_LAUGHS)
     elif kind == "external-entity":
         fx.raw_docx(path, fx.p("&secret;"), prolog=EXTERNAL)
+    elif kind == "late-doctype":  # past the first chunk the prolog is scanned in
+        fx.raw_docx(path, fx.p("&secret;"), prolog="<!--" + " " * 100_000 + "-->" + EXTERNAL)
     elif kind == "zip-bomb":
         fx.raw_docx(path, fx.p("x" * 10) + "<w:p/>" * (3 << 20))  # ~18 MB of XML, 20 kB zipped
     elif kind == "lying-size":
@@ -414,6 +417,7 @@ def _lie_about_size(path: Path, name: str, size: int) -> None:
         ("doc", "save it as .docx"),
         ("entity-expansion", "DOCTYPE"),
         ("external-entity", "DOCTYPE"),
+        ("late-doctype", "DOCTYPE"),
         ("zip-bomb", "unpacks to more than 1 MB"),
         ("lying-size", "damaged"),
     ],

@@ -145,6 +145,8 @@ class _Reader:
                 pull.feed(chunk)
                 for event, element in pull.read_events():
                     if event == "start":
+                        if element.getparent() is None and element.getroottree().docinfo.doctype:
+                            check_prolog(b"<!DOCTYPE", self.path, "word/document.xml")
                         if element.tag == w("body"):
                             body = element
                     elif body is not None and element.getparent() is body:

@@ -126,7 +126,9 @@ def check_prolog(first: bytes, path: Path, name: str) -> None:
 
 
 def read_part(package: zipfile.ZipFile, name: str, path: Path) -> etree._Element | None:
-    """A small part (relationships, numbering, styles) as a tree; None when it is absent."""
+    """A small part (relationships, numbering, styles) as a tree; None when it is absent.
+
+    A DOCTYPE hidden after a long prolog (past the first chunk) is caught from the tree."""
     try:
         package.getinfo(name)
     except KeyError:
@@ -139,6 +141,9 @@ def read_part(package: zipfile.ZipFile, name: str, path: Path) -> etree._Element
                 check_prolog(block, path, name)
                 first = False
             pull.feed(block)
-        return pull.close()
+        root = pull.close()
     except etree.XMLSyntaxError as error:
         raise refuse(path, "bad-xml", f"{name} is not well-formed XML: {error}", "") from None
+    if root.getroottree().docinfo.doctype:
+        check_prolog(b"<!DOCTYPE", path, name)
+    return root
