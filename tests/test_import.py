@@ -328,12 +328,23 @@ def test_english_labels_are_recognised(ropa, tmp_path):
         _row(EN["sections"]["purposes"], _label("purposes", EN), fx.tc(fx.p("Paying staff."))),
         _row(EN["sections"]["retention"], _label("retention", EN), fx.tc(fx.p("Five years."))),
     ]
-    document = fx.raw_docx(tmp_path / "en.docx", fx.p(title) + fx.tbl(*rows))
+    # a three-column table whose checklist lines stand in the description column, marks after
+    three = [
+        fx.tr(fx.tc(fx.p(EN["sections"]["subjects"])), fx.tc(fx.p(group)), fx.tc(fx.p("Names.")))
+        for group in [EN["rows"]["group"].format(name="staff")]
+    ] + [
+        fx.tr(fx.tc(fx.p()), fx.tc(fx.p(EN["categories"][key])), fx.tc(fx.p(box)))
+        for key, box in (("identification", "☒"), ("trade_union", "☐"), ("financial", "x"))
+    ]
+    body = fx.p(title) + fx.tbl(*rows) + fx.tbl(*three, columns=3)
+    document = fx.raw_docx(tmp_path / "en.docx", body)
     into = tmp_path / "imported"
     assert _import(ropa, [document], into).code == 0
     record = yaml.safe_load((into / "records" / "payroll.yaml").read_text(encoding="utf-8"))
     assert (record["role"], record["purposes"]) == ("controller", "Paying staff.")
     assert record["retention"] == {"description": "Five years."}
+    (group,) = record["data_subjects"]["groups"]
+    assert (group["name"], group["categories"]) == ("staff", ["identification", "financial"])
 
 
 TRACKED = (

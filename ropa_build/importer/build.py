@@ -73,7 +73,7 @@ class Catalogue:
     def ref(self, name: str, used_for: str | None, kind: str) -> str:
         key = (normal(name), normal(used_for or ""))
         if key not in self._keys:
-            base = slug(name) or "system"
+            base = _id(name, "system")
             ident, n = base, 1
             while ident in self.entries:
                 n += 1
@@ -95,6 +95,11 @@ class Catalogue:
             if normal(self.entries.get(ident, {}).get("name", "")) == wanted:
                 return ident
         return None
+
+
+def _id(name: str, fallback: str) -> str:
+    """An id from a name by the slug rule, short enough (64) to take a "-2" suffix."""
+    return slug(name)[:60].rstrip("-") or fallback
 
 
 def record(
@@ -204,7 +209,7 @@ def _groups(rec: dict, imported: Imported, entries: list[Entry], labels: Labels)
                 (entry.where, f"empty template block '{entry.label}' left out")
             )
             continue
-        ident, n = slug(entry.label) or "group", 1
+        ident, n = _id(entry.label, "group"), 1
         while any(g["id"] == (ident if n == 1 else f"{ident}-{n}") for g in groups):
             n += 1
         group = {"id": ident if n == 1 else f"{ident}-{n}", "name": entry.label}

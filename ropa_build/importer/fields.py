@@ -280,8 +280,9 @@ def retention(paras: list[Para], labels: Labels, groups: dict[str, str]) -> dict
     for para in paras:
         label, _, _ = para.text.strip().partition(": ")
         parsed = _rule_label(label, labels, groups) if ": " in para.text else None
-        if parsed:
-            rules.append((parsed, [drop_head(para, para.text.find(": ") + 2)]))
+        period = drop_head(para, para.text.find(": ") + 2) if parsed else None
+        if parsed and markdown([period]):
+            rules.append((parsed, [period]))
         elif rules:
             rules[-1][1].append(para)
         else:

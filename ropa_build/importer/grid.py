@@ -223,7 +223,7 @@ class _Reader:
             if child.tag == w(name):
                 yield child
             elif child.tag in (w("sdt"), w("customXml")):
-                yield from self._wrapped(_Holder(self._content(child)), name)
+                yield from self._wrapped(self._content(child), name)
 
     def _cell(self, tc, row: int, col: int, grid: list) -> list[Cell | None]:
         props = tc.find(w("tcPr"))
@@ -248,7 +248,7 @@ class _Reader:
                     for cell in dict.fromkeys(c for c in row if c is not None):
                         paras.extend(cell.paras)
             elif child.tag in (w("sdt"), w("customXml")):
-                self._cell_content(_Holder(self._content(child)), paras)
+                self._cell_content(self._content(child), paras)
             elif child.tag in (w("ins"), w("moveTo"), w("del"), w("moveFrom")) and self._keep(
                 child
             ):
@@ -301,7 +301,7 @@ class _Reader:
             checked = box.find(f"{{{_W14}}}checked")
             para.checked = checked is not None and checked.get(f"{{{_W14}}}val", "1") not in _OFF
             return  # its content is only the box glyph
-        self._inline(_Holder(self._content(sdt)), para, href)
+        self._inline(self._content(sdt), para, href)
 
     def _run(self, r, para: Para, href: str | None) -> None:
         bold = _bold(r.find(w("rPr")))
@@ -335,13 +335,6 @@ class _Reader:
             top["href"] = found.group(1) if found else None
         elif kind == "end" and self.fields:
             self.fields.pop()
-
-
-class _Holder(list):
-    """A list of elements that the walkers can iterate like an element's children."""
-
-    def find(self, path):
-        return None
 
 
 def _char(child) -> str:

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ropa_build.importer import build
-from ropa_build.importer.grid import Cell, Document, Para, Run, Table
+from ropa_build.importer.grid import Cell, Document, Para, Table
 from ropa_build.importer.labels import Labels
-from ropa_build.importer.text import mark, markdown, normal
+from ropa_build.importer.text import mark, normal
 
 
 @dataclass
@@ -139,6 +139,13 @@ class _Reader:
         cells = [c for c in content if c.row == number]
         paras = [p for c in cells for p in c.paras]
         where = _where(table, cells[0] if cells else desc or section)
+        last = self.entries[-1] if self.entries else None
+        if label and last is not None and last.key == "group" and self.labels.category(label)[0]:
+            # a checklist line written in the description column, its mark in the next one
+            marks = [c for c in [*cells, checkbox] if c is not None]
+            state = any(c.checked for c in marks) or any(mark(c.text) for c in marks)
+            last.lines.append(Line(" ".join(label.split()), state, where))
+            return
         if label:
             group = self.labels.group(label)
             key = "group" if group else self.labels.row(label)[0]
@@ -146,7 +153,6 @@ class _Reader:
             return
         if not any(p.text.strip() or p.checked is not None for p in paras):
             return
-        last = self.entries[-1] if self.entries else None
         if last is not None and last.key == "group":
             last.lines += _lines(paras, checkbox, where)
         elif last is not None:
@@ -295,13 +301,3 @@ def _role(imported: Imported, entries: list[Entry], titled: str | None) -> None:
                 "(Art. 30(1) or 30(2)) and fix the record",
             )
         )
-
-
-def entry_markdown(entry: Entry) -> str:
-    return markdown(entry.paras)
-
-
-def labelled(label: str, paras: list[Para]) -> list[Para]:
-    """The paragraphs with "label:" in bold before them, to keep a row that had no place."""
-    head = Para([Run(f"{label}:", bold=True)])
-    return [head, *paras]
