@@ -25,6 +25,7 @@ import yaml
 from ropa_build.errors import Problem, UserError
 from ropa_build.importer.build import Catalogue
 from ropa_build.importer.mapping import Cover, Imported
+from ropa_build.importer.text import normal
 from ropa_build.scaffold import _slug as slug  # the id rule of `ropa new`, reused
 
 PARTIES = ("controller", "joint_controller", "representative", "dpo")
@@ -78,7 +79,7 @@ def plan(activities: list[Imported], covers: list[Cover], catalogue: Catalogue) 
         "# vendor, countries and dpa where the documents did not say.\n",
         {},
     )
-    out.report = _report(activities, ids, differing)
+    out.report = _report(activities, ids, differing) + _alike(catalogue)
     return out
 
 
@@ -216,6 +217,25 @@ def _report(activities: list[Imported], ids: list[str], differing: list[str]) ->
         out += ["## Parties that differ between activities", ""]
         out += [f"- {line}" for line in differing] + [""]
     return "\n".join(out)
+
+
+def _alike(catalogue: Catalogue) -> str:
+    """Catalogue entries whose names suggest one system written two ways ("Zendesk" and
+    "Zendesk Suite"): the import keeps both, as the documents wrote them; the DPO decides."""
+    names = {ident: normal(entry["name"]) for ident, entry in catalogue.entries.items()}
+    pairs = [
+        f"- {a}, {b}: one system? Merge the entries and their references if so"
+        for i, (a, x) in enumerate(names.items())
+        for b, y in list(names.items())[i + 1 :]
+        if x == y or _extends(x, y) or _extends(y, x)
+    ]
+    if not pairs:
+        return ""
+    return "\n".join(["", "## Catalogue entries that may be one system", "", *pairs, ""])
+
+
+def _extends(short: str, long: str) -> bool:
+    return any(long.startswith(short + sep) for sep in (" ", ",", "/"))
 
 
 def _one_line(text: str) -> str:
