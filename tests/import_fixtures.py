@@ -184,23 +184,29 @@ def libreoffice(layout: Layout, folder: Path) -> Path:
     """``soffice --headless --convert-to docx`` of the HTML tables (merged cells kept)."""
     source = folder / "seed-lo.html"
     source.write_text(html_table(layout), encoding="utf-8")
-    profile = folder / "lo-profile"
+    return resave(source, folder)
+
+
+def resave(source: Path, folder: Path) -> Path:
+    """``source`` (HTML, or a .docx to be rewritten) saved by LibreOffice as .docx in
+    ``folder / "lo"``: LibreOffice writes its own WordprocessingML, not ours."""
+    out = folder / "lo"
     subprocess.run(
         [
             shutil.which("soffice") or "soffice",
-            f"-env:UserInstallation=file://{profile}",
+            f"-env:UserInstallation=file://{folder / 'lo-profile'}",
             "--headless",
             "--convert-to",
             "docx:MS Word 2007 XML",
             "--outdir",
-            str(folder),
+            str(out),
             str(source),
         ],
         check=True,
         capture_output=True,
         timeout=180,
     )
-    return folder / "seed-lo.docx"
+    return out / f"{source.stem}.docx"
 
 
 def pandoc(layout: Layout, folder: Path) -> Path:

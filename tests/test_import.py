@@ -84,6 +84,16 @@ def test_our_register_docx_round_trips_to_the_same_markdown(ropa, built, tmp_pat
     assert "## Support → records/support.yaml" in (tmp_path / "r.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.skipif(not shutil.which("soffice"), reason="no LibreOffice")
+def test_our_register_resaved_by_libreoffice_round_trips(ropa, built, tmp_path):
+    """LibreOffice rewrites every part of the file (its own styles, numbering, merges)."""
+    document = fx.resave(built["da"] / "register.docx", tmp_path)
+    into = tmp_path / "imported"
+    assert _import(ropa, [document], into).code == 0
+    original = (built["da"] / "register.md").read_text(encoding="utf-8")
+    assert _rebuild(ropa, into) == original
+
+
 def test_activity_documents_round_trip_except_the_register_version(ropa, built, tmp_path):
     """The per-activity documents have no cover page, so the register's version is not in
     them: the rebuilt register shows the default version 1 — the only difference."""
