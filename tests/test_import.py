@@ -556,3 +556,24 @@ def test_the_seed_import_agrees_with_the_hand_transcription(ropa, tmp_path):
     pairs = [(g["name"], g["categories"], g["details"]) for g in ours["data_subjects"]["groups"]]
     typed_groups = typed["data_subjects"]["groups"]
     assert pairs == [(g["name"], g["categories"], g["details"][:-1]) for g in typed_groups]
+
+
+def test_a_second_row_for_a_one_value_field_is_kept_not_dropped(ropa, tmp_path):
+    title = LABELS["document"]["activity_title"].format(title="Løn", role="dataansvarlig")
+    section = LABELS["sections"]
+    rows = [
+        _row(section["controller"], _label("dpo"), fx.tc(fx.p("Jens Jensen"))),
+        _row("", _label("dpo"), fx.tc(fx.p("Hanne Hansen"))),
+        _row(section["retention"], _label("retention"), fx.tc(fx.p("Fem år."))),
+        _row("", _label("retention"), fx.tc(fx.p("Ti år."))),
+    ]
+    document = fx.raw_docx(tmp_path / "twice.docx", fx.p(title) + fx.tbl(*rows))
+    into = tmp_path / "imported"
+    assert _import(ropa, [document], into).code == 0
+    text = (into / "records" / "loen.yaml").read_text(encoding="utf-8")
+    record = yaml.safe_load(text)
+    assert record["retention"]["description"].endswith(
+        "Fem år.\n\n**" + _label("retention") + ":**\n\nTi år."
+    )
+    assert "Hanne Hansen" in record["purposes"]
+    assert text.count("# TODO(import): the row") == 2

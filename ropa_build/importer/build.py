@@ -43,6 +43,8 @@ _NEAREST = {
 }
 # A statement that there are no transfers: its country names are not transfers.
 _NONE = re.compile(r"\b(ingen overførsler?|no transfers?|overføres ikke|not transferred)\b", re.I)
+# Rows whose field holds one value: a second such row is kept as text, with a note.
+_ONCE = {*PARTY_ROWS, "controllers", "lawful_basis", "transfers", "retention"}
 # The record field each row fills, as the report names it.
 _FIELD = {
     "controllers": "controllers",
@@ -110,14 +112,23 @@ def record(
     eea: frozenset[str],
     meta: dict,
 ) -> dict:
+    """The record's data (``role`` is decided after, by the mapping); parties go to
+    ``imported.parties`` for organisation.yaml. A second row for a field that holds one value
+    (a second DPO row, a second transfers row) is kept as text with a note, never dropped."""
     rec: dict = {"title": imported.title, "role": None}
     _meta(rec, imported, meta)
     groups = _groups(rec, imported, [e for e in entries if e.key == "group"], labels)
     names = {normal(g["name"]): g["id"] for g in groups}
+    seen: set[str] = set()
     for entry in entries:
         key = entry.key
         if key == "group":
             continue
+        once = PARTY_ROWS.get(key or "", key)  # "processor_organisation" is the controller's
+        if key in _ONCE and once in seen:
+            _unplaced(rec, imported, entry)
+            continue
+        seen.add(once or "")
         if key not in PARTY_ROWS:
             imported.placed.append((_FIELD.get(key or "", f"row '{entry.label}'"), entry.where))
         if key in PARTY_ROWS:
