@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ropa_build.importer.grid import Para, Run
+from ropa_build.importer.grid import Para
 from ropa_build.importer.labels import Labels
-from ropa_build.importer.text import markdown, normal, plain_lines
+from ropa_build.importer.text import drop, markdown, normal, plain_lines
 
 EMAIL = re.compile(r"^[^@\s<>\"/,;]+@[^@\s<>\"/,;]+\.[^@\s<>\"/,;]+$")
 _CVR = re.compile(r"\bCVR(?:-nr\.?|-nummer|\s*nr\.?)?\s*[:.]?\s*(\d{8})\b", re.I)
@@ -262,15 +262,8 @@ def _unlabel(para: Para, words: list[str]) -> Para:
 
 
 def drop_head(para: Para, count: int) -> Para:
-    runs = []
-    for run in para.runs:
-        if count >= len(run.text):
-            count -= len(run.text)
-            continue
-        text = run.text[count:]
-        runs.append(Run(text.lstrip() if count else text, run.href, run.bold))
-        count = 0
-    return Para(runs, para.style, para.list, para.level, para.checked)
+    """The paragraph without its first ``count`` characters (a label before the value)."""
+    return Para(drop(para.runs, count), para.style, para.list, para.level, para.checked)
 
 
 def retention(paras: list[Para], labels: Labels, groups: dict[str, str]) -> dict:

@@ -113,7 +113,7 @@ def markdown(paras: list[Para]) -> str:
         kind, level, runs = para.list, para.level, para.runs
         typed = _TYPED_BULLET.match(para.text) if kind is None else None
         if typed:
-            kind, runs = "bullet", _drop(runs, typed.end())
+            kind, runs = "bullet", drop(runs, typed.end())
         body = _inline(runs).strip()
         if not body:
             continue
@@ -130,8 +130,8 @@ def markdown(paras: list[Para]) -> str:
     return "\n\n".join(blocks).strip()
 
 
-def _drop(runs: list[Run], count: int) -> list[Run]:
-    """``runs`` without their first ``count`` characters (a typed bullet)."""
+def drop(runs: list[Run], count: int) -> list[Run]:
+    """``runs`` without their first ``count`` characters (a typed bullet, a label)."""
     out = []
     for run in runs:
         if count >= len(run.text):
