@@ -411,6 +411,9 @@ def _hostile(kind: str, folder: Path) -> Path:
         fx.raw_docx(path, fx.p("&secret;"), prolog="<!--" + " " * 100_000 + "-->" + EXTERNAL)
     elif kind == "zip-bomb":
         fx.raw_docx(path, fx.p("x" * 10) + "<w:p/>" * (3 << 20))  # ~18 MB of XML, 20 kB zipped
+    elif kind == "declared-bomb":  # the directory claims 3.75 GB: refused before unpacking
+        fx.raw_docx(path, fx.p("x"))
+        _lie_about_size(path, "word/document.xml", 0xF0000000)
     elif kind == "lying-size":
         fx.raw_docx(path, "<w:p/>" * 200_000)
         _lie_about_size(path, "word/document.xml", 100)
@@ -442,10 +445,12 @@ def _lie_about_size(path: Path, name: str, size: int) -> None:
         ("late-doctype", "DOCTYPE"),
         ("zip-bomb", "unpacks to more than 1 MB"),
         ("lying-size", "damaged"),
+        ("declared-bomb", "unpacks to more than 1024 MB"),
     ],
 )
 def test_hostile_files_are_refused_with_a_message(ropa, tmp_path, monkeypatch, kind, message):
-    monkeypatch.setattr(grid, "MAX_MAIN_BYTES", 1 << 20)  # the bomb need not be a gigabyte
+    if kind != "declared-bomb":
+        monkeypatch.setattr(grid, "MAX_MAIN_BYTES", 1 << 20)  # the bomb need not be a gigabyte
     document = _hostile(kind, tmp_path)
     result = _import(ropa, [document], tmp_path / "imported")
     assert result.code == 1
