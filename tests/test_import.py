@@ -582,3 +582,20 @@ def test_a_second_row_for_a_one_value_field_is_kept_not_dropped(ropa, tmp_path):
     )
     assert "Hanne Hansen" in record["purposes"]
     assert text.count("# TODO(import): the row") == 2
+
+
+def test_a_title_in_a_row_across_the_table_starts_the_activity(ropa, tmp_path):
+    title = LABELS["document"]["activity_title"].format(title="Kantine", role="dataansvarlig")
+    across = fx.tr(fx.tc(fx.p(title), props='<w:gridSpan w:val="3"/>'))
+    purposes = fx.tr(
+        fx.tc(fx.p(LABELS["sections"]["purposes"])),
+        fx.tc(fx.p(_label("purposes"))),
+        fx.tc(fx.p("Frokostordning.")),
+    )
+    document = fx.raw_docx(tmp_path / "across.docx", fx.tbl(across, purposes, columns=3))
+    into = tmp_path / "imported"
+    result = _import(ropa, [document], into)
+    assert result.code == 0
+    record = yaml.safe_load((into / "records" / "kantine.yaml").read_text(encoding="utf-8"))
+    assert (record["title"], record["purposes"]) == ("Kantine", "Frokostordning.")
+    assert "| title | table 1, row 1, column 1 |" in result.stdout

@@ -69,14 +69,14 @@ def map_document(
     """Every activity in the document, in order, and what its cover page says."""
     cover, done = Cover(), []
     current: _Reader | None = None
-    title: tuple[str, str | None, int] | None = None
+    title: tuple[str, str | None, str] | None = None  # title, role, where
     meta: list[Para] = []
     loose: list[tuple[str, str]] = []
     for index, block in enumerate(doc.blocks, 1):
         if isinstance(block, Para):
             found = labels.title(block.text)
             if found:
-                title, meta = (*found, index), []
+                title, meta = (*found, f"paragraph {index}"), []
             elif title is not None:
                 meta.append(block)
             elif current is None:
@@ -129,6 +129,13 @@ class _Reader:
             self._row(table, number, row)
 
     def _row(self, table: Table, number: int, row: list[Cell | None]) -> None:
+        cells_in_row = {id(c): c for c in row if c is not None}
+        if len(cells_in_row) == 1 and self.title is None:  # a title row across the table
+            (only,) = cells_in_row.values()
+            found = self.labels.title(only.text)
+            if found:
+                self.title = (*found, _where(table, only))
+                return
         section, desc, content, checkbox = _roles(row)
         if section is not None and section.row == number and section.text:
             key = self.labels.section(section.text)
@@ -166,7 +173,7 @@ class _Reader:
         title = found[0] if found else "TODO(import) activity without a title"
         imported = Imported(self.path, title, {})
         if found:
-            imported.placed.append(("title", f"paragraph {found[2]}"))
+            imported.placed.append(("title", found[2]))
         imported.unmapped += self.unmapped
         imported.record = build.record(
             imported, self.entries, self.labels, catalogue, eea, _meta(self.meta, self.labels)
