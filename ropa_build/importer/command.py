@@ -15,11 +15,19 @@ def add_import_command(commands: argparse._SubParsersAction) -> None:
         "records/<id>.yaml, organisation.yaml and catalogue.yaml into the register folder, and "
         "an import report saying where every value came from. Never overwrites a file.",
     )
-    command.add_argument("files", nargs="+", type=Path, metavar="FILE.docx")
     command.add_argument(
-        "--into", type=Path, default=Path("."), help="the register folder (default: .)"
+        "files", nargs="+", type=Path, metavar="FILE.docx", help="Word documents, in order"
     )
-    command.add_argument("--report", type=Path, help="also write the report to this .md file")
+    command.add_argument(
+        "--into",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the register folder to write into (default: .)",
+    )
+    command.add_argument(
+        "--report", type=Path, metavar="FILE.md", help="also write the report to this file"
+    )
     changes = command.add_mutually_exclusive_group()
     changes.add_argument(
         "--accept-changes",
