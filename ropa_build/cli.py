@@ -21,6 +21,7 @@ from ropa_build import __version__
 from ropa_build.cache import Cache
 from ropa_build.check import RULES
 from ropa_build.errors import Problem, UserError
+from ropa_build.importer.command import add_import_command
 from ropa_build.labels import languages
 from ropa_build.parallel import jobs_available
 from ropa_build.pipeline import Options, build, checked
@@ -99,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     from ropa_build.diff.command import add_diff_command
 
     add_diff_command(commands)
+    add_import_command(commands)
     return parser
 
 
