@@ -19,7 +19,6 @@ from pathlib import Path
 
 from ropa_build import __version__
 from ropa_build.cache import Cache
-from ropa_build.check import RULES
 from ropa_build.errors import Problem, UserError
 from ropa_build.importer.command import add_import_command
 from ropa_build.labels import languages
@@ -268,6 +267,8 @@ def _action(text: str) -> str:
 
 def _rule_code(code: str) -> str:
     """A misspelt ``--select`` would select nothing and pass: a usage error instead (exit 2)."""
+    from ropa_build.check import RULES  # the rules are imported only when a code is given
+
     if code in RULES:
         return code
     close = difflib.get_close_matches(code, list(RULES), n=1)

@@ -16,7 +16,6 @@ from ropa_build.errors import Problem, UserError
 from ropa_build.labels import load_labels
 from ropa_build.load import load
 from ropa_build.parallel import Progress
-from ropa_build.render import render
 from ropa_build.source import read_yaml
 from ropa_build.validate import Register, validate
 from ropa_build.vocabulary import load_vocabulary
@@ -57,6 +56,8 @@ def build(
     root: Path, out: Path, formats: tuple[str, ...], lang: str, options: Options
 ) -> tuple[list[Path], list[Problem]]:
     """``ropa build``: write the outputs; returns them and the warnings. Errors stop the build."""
+    from ropa_build.render.runner import render  # rendering is heavy to import: only here
+
     words = load_labels(root, lang)
     register = read_register(root, options.cache)
     findings = _findings(register, options)
@@ -83,7 +84,7 @@ def _findings(register: Register, options: Options) -> list[Problem]:
         register, options.today, select=set(options.select), ignore=set(options.ignore)
     )
     if (register.root / "templates").is_dir():  # only then: rendering is heavy to import
-        from ropa_build.render import check_overrides
+        from ropa_build.render.runner import check_overrides
 
         findings += check_overrides(register)
     return findings

@@ -19,6 +19,7 @@ Anchors, aliases, merge keys and any tag outside the standard set are refused.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from ropa_build.errors import Problem
 from ropa_build.yaml_text import INVISIBLE, decode, invisible_characters, syntax_problem
 
 Loc = tuple[str | int, ...]
+Positions = tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]  # values, keys
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # A record is a few levels deep; far deeper nesting is a mistake (or an attack) and would
@@ -67,12 +69,17 @@ class Source:
 
     def _positions(self) -> tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
         if "_found" not in self.__dict__:
-            self.__dict__["_found"] = _locate(self.file) if self.file else ({}, {})
+            locate = self.__dict__.get("_locate") or locate_positions
+            self.__dict__["_found"] = locate(self.file) if self.file else ({}, {})
         return self.__dict__["_found"]
+
+    def locate_with(self, locate: Callable[[Path], Positions]) -> None:
+        """Find positions with ``locate`` (the cache's, which keeps them) instead of reading."""
+        self.__dict__["_locate"] = locate
 
     def __getstate__(self) -> dict:
         """Pickle without the positions (the cache stores sources; they are found again)."""
-        return {k: v for k, v in self.__dict__.items() if k != "_found"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_found", "_locate")}
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Best position for ``loc``: the exact node, else the nearest enclosing one."""
@@ -216,7 +223,7 @@ def _anchors(text: str, display: str) -> list[Problem]:
     return problems
 
 
-def _locate(path: Path) -> tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
+def locate_positions(path: Path) -> Positions:
     """The positions of every value and key in ``path``; none if it no longer reads cleanly."""
     try:
         text, problem = decode(path.read_bytes(), str(path))

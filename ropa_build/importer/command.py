@@ -47,7 +47,7 @@ def add_import_command(commands: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ropa_build.importer import import_documents
+    from ropa_build.importer.run import import_documents
     from ropa_build.importer.write import write
 
     args.root = args.into

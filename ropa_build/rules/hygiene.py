@@ -78,6 +78,16 @@ _BRACKETED = re.compile(
 )
 
 
+def _may_hold_placeholder(path: Path | None) -> bool:
+    """Whether the file's text could hold a placeholder (one search of the whole text is far
+    cheaper than walking every value of the data; True when it cannot be read)."""
+    try:
+        text = path.read_text(encoding="utf-8") if path else None
+    except (OSError, UnicodeDecodeError):
+        return True
+    return text is None or "TODO" in text or _BRACKETED.search(text) is not None
+
+
 def placeholder(text: str) -> str | None:
     """The first placeholder left in ``text``, or None."""
     found = [m for m in (_TODO.search(text), _BRACKETED.search(text)) if m]
@@ -103,6 +113,8 @@ def _todo_left(register: Register, today: dt.date) -> Iterator[Finding | Problem
     what to check."""
     sources = [*register.sources, *(a.source for a in register.activities)]
     for source in sources:
+        if not _may_hold_placeholder(source.file):
+            continue  # the file's text has none: its data need not be walked
         for loc, text in texts(source.data):
             found = placeholder(text)
             if found:
