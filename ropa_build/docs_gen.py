@@ -111,8 +111,10 @@ def _categories(root: Path, categories: dict[str, dict]) -> list[str]:
         "## Data categories",
         "",
         "The ids a `categories` list or a recipient's `receives` may hold, from "
-        "`schema/data-categories.yaml` (a register can extend it), with the checklist line the "
-        "documents show for each.",
+        "`schema/data-categories.yaml`, with the checklist line the documents show for each. "
+        "A register adds its own in its `schema/data-categories.yaml` (an entry with a built-in "
+        "id changes that category) and names each under `categories` and `categories_short` "
+        "in every language's `templates/labels/<lang>.yaml`; `ropa check` reports one without.",
         "",
         "| Id | Kind | Dansk | English |",
         "|---|---|---|---|",
