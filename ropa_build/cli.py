@@ -99,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     from ropa_build.diff.command import add_diff_command
 
     add_diff_command(commands)
+    from ropa_build.customise import add_templates_command
+
+    add_templates_command(commands)
     return parser
 
 
