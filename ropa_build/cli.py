@@ -156,7 +156,7 @@ def _authoring(commands: argparse._SubParsersAction) -> None:
 
     docs_cmd = commands.add_parser(
         "docs",
-        help="write the field and rule references (fields.md, rules.md)",
+        help="write the references (fields.md, rules.md, changes.md, templates.md)",
         description="Generate fields.md from the schema and rules.md from the lint rules.",
     )
     docs_cmd.add_argument("--root", **root)

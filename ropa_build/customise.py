@@ -179,7 +179,9 @@ def add_templates_command(commands: argparse._SubParsersAction) -> None:
         "(docx, labels); default: all of them",
     )
     command.add_argument("--root", type=Path, default=Path("."), help="the register's folder")
-    command.add_argument("--to", type=Path, help="where to copy them (default: ROOT/templates)")
+    command.add_argument(
+        "--to", type=Path, metavar="DIR", help="where to copy them (default: ROOT/templates)"
+    )
     command.set_defaults(run=_run, parser=command)
 
 
