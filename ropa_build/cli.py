@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
 
     add_diff_command(commands)
     add_import_command(commands)
+    from ropa_build.customise import add_templates_command
+
+    add_templates_command(commands)
     return parser
 
 
@@ -154,7 +157,7 @@ def _authoring(commands: argparse._SubParsersAction) -> None:
 
     docs_cmd = commands.add_parser(
         "docs",
-        help="write the field and rule references (fields.md, rules.md)",
+        help="write the references (fields.md, rules.md, changes.md, templates.md)",
         description="Generate fields.md from the schema and rules.md from the lint rules.",
     )
     docs_cmd.add_argument("--root", **root)

@@ -18,7 +18,7 @@ from ropa_build.load import load
 from ropa_build.parallel import Progress
 from ropa_build.source import read_yaml
 from ropa_build.validate import Register, validate
-from ropa_build.vocabulary import load_vocabulary
+from ropa_build.vocabulary import CATEGORIES, load_vocabulary
 from ropa_build.write import staged
 
 
@@ -83,7 +83,8 @@ def _findings(register: Register, options: Options) -> list[Problem]:
     findings = check(
         register, options.today, select=set(options.select), ignore=set(options.ignore)
     )
-    if (register.root / "templates").is_dir():  # only then: rendering is heavy to import
+    own = register.root / "templates", register.root / "schema" / CATEGORIES  # names are labels
+    if own[0].is_dir() or own[1].is_file():  # only then: rendering is heavy to import
         from ropa_build.render.runner import check_overrides
 
         findings += check_overrides(register)
