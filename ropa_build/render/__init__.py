@@ -44,6 +44,9 @@ FORMATS = {
     "docx": "ropa_build.render.docx:Docx",
     "md": "ropa_build.render.markdown:Markdown",
     "html": "ropa_build.render.html:Html",
+    "xlsx": "ropa_build.render.xlsx:Xlsx",
+    "csv": "ropa_build.render.csv_export:Csv",
+    "json": "ropa_build.render.json_export:Json",
 }
 
 
