@@ -81,11 +81,15 @@ class _Workbook:
         self.book.set_properties({"title": title, "created": created.replace(tzinfo=None)})
         self.cut_note = job.labels["export"]["cut_note"]
         base = {"text_wrap": True, "valign": "top"}
+        styles = {
+            "cell": base,
+            "head": {**base, "bold": True, "bg_color": "#D9E2F3"},
+            "title": {"bold": True, "font_size": 14},
+        }
         self.formats = {
-            "cell": self.book.add_format(base),
-            "quoted": self.book.add_format({**base, "quote_prefix": True}),
-            "head": self.book.add_format({**base, "bold": True, "bg_color": "#D9E2F3"}),
-            "title": self.book.add_format({"bold": True, "font_size": 14}),
+            (name, quoted): self.book.add_format({**style, "quote_prefix": quoted})
+            for name, style in styles.items()
+            for quoted in (False, True)
         }
         self.names: set[str] = set()
 
@@ -111,9 +115,7 @@ class _Workbook:
     def _write(self, sheet, row: int, col: int, text: str, style: str = "cell") -> None:
         """Text as text, whatever it looks like; cut to the cell limit with a note."""
         text = cut(text, self.cut_note)
-        if style == "cell" and formula_like(text):
-            style = "quoted"
-        sheet.write_string(row, col, text, self.formats[style])
+        sheet.write_string(row, col, text, self.formats[style, formula_like(text)])
 
     def _contacts(self, sheet) -> int:
         """The title and the contact block; returns the first free row (after a blank one)."""
