@@ -224,6 +224,10 @@ def test_a_value_over_the_cell_limit_is_cut_with_a_note(ropa, register, tmp_path
     assert long.startswith("å" * 1000) and long.endswith("the full text is in the record.]")
 
 
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
 def test_cut_counts_as_excel_does():
     note = "[cut: {more} more]"
     assert cut("short", note) == "short"
@@ -236,12 +240,13 @@ def test_cut_counts_as_excel_does():
 def test_sheet_names_are_valid_and_unique():
     taken: set[str] = set()
     names = []
-    for wanted in ["A/B: [x]*?\\", "x" * 40, "x" * 40, "'quoted'", "History", "", "X" * 40]:
+    wanted_names = ["A/B: [x]*?\\", "x" * 40, "x" * 40, "'quoted'", "History", "", "X" * 40]
+    for wanted in [*wanted_names, "🔒 Sikker behandling 👍🏽 👨‍👩‍👧 🇩🇰"]:
         name = sheet_name(wanted, taken)
         taken.add(name.casefold())
         names.append(name)
     assert names[0] == "A B   x"
-    assert all(len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) for n in names)
+    assert all(_utf16(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) for n in names)
     assert len({n.casefold() for n in names}) == len(names)  # unique, as Excel compares
     assert names[2].endswith(" (2)") and names[6].endswith(" (3)")
     assert names[3] == "quoted" and names[4] != "History" and names[5] == "Sheet"

@@ -156,18 +156,24 @@ class _Workbook:
 
 def sheet_name(wanted: str, taken: set[str]) -> str:
     """A valid, unused sheet name: no []:*?/\\ or control characters, not beginning or ending
-    with an apostrophe, not Excel's reserved "History", at most 31 characters, unique ignoring
-    case (Excel's rule) by a " (2)" suffix."""
+    with an apostrophe, not Excel's reserved "History", at most 31 characters as Excel counts
+    them (UTF-16 units: an emoji is two), unique ignoring case (Excel's rule) by a " (2)"."""
     name = _SHEET_FORBIDDEN.sub(" ", wanted).strip().strip("'").strip() or "Sheet"
     if name.casefold() == "history":
         name += " (1)"
-    base, number = name[:31].rstrip(), 1
-    candidate = base
+    candidate, number = _within(name, 31), 1
     while candidate.casefold() in taken:
         number += 1
         suffix = f" ({number})"
-        candidate = base[: 31 - len(suffix)].rstrip() + suffix
+        candidate = _within(name, 31 - len(suffix)) + suffix
     return candidate
+
+
+def _within(text: str, units: int) -> str:
+    """``text`` cut to ``units`` UTF-16 units, without a trailing space or apostrophe."""
+    while _units(text) > units:
+        text = text[:-1]
+    return text.rstrip(" '")
 
 
 def cut(text: str, note: str) -> str:
