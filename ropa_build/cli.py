@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ropa",
         description="Keep a GDPR Art. 30 register of processing activities as YAML "
-        "and build it into DOCX, Markdown and HTML (Datatilsynet's layout).",
+        "and build it into DOCX, Markdown and HTML (Datatilsynet's layout), spreadsheets "
+        "(the ICO's and CNIL's layouts) and JSON.",
         epilog="Exit status: 0 success, 1 problems in the register, 2 usage error.",
     )
     parser.add_argument("--version", action="version", version=f"ropa-build {__version__}")
@@ -54,8 +55,9 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="validate, check and build the register",
         description="Validate and check the register, then write "
-        "register.docx, register.md, register.html and "
-        "activities/<id>.docx into the output folder. Nothing is "
+        "register.docx, register.md, register.html, "
+        "activities/<id>.docx, register-<profile>.xlsx and .csv and "
+        "register.json into the output folder. Nothing is "
         "written if there is any error.",
     )
     _common(build_cmd)

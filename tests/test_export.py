@@ -376,6 +376,36 @@ def test_a_broken_user_profile_is_a_user_error_at_its_line(ropa, register, tmp_p
     assert not (tmp_path / "o").exists()
 
 
+def test_every_profile_mistake_is_reported_in_one_run(ropa, register):
+    reg = register()
+    reg.write(
+        "templates/profiles/danish-only.yaml",
+        """
+        title: {da: Kun dansk}
+        sheet: {en: X}
+        roles: [controller]
+        columns: [{value: title, heading: {en: Title}}]
+        """,
+    )
+    reg.write(
+        "templates/profiles/no-summary.yaml",
+        """
+        title: {en: X}
+        sheet: {en: X}
+        roles: [processor]
+        layout: sheets
+        columns: [{value: title, heading: {en: Title}}]
+        """,
+    )
+    result = ropa("check", "--root", reg.root)
+    assert result.code == 1
+    assert "templates/profiles/danish-only.yaml:1:8:" in result.stderr
+    assert "needs an `en:` text" in result.stderr
+    assert "templates/profiles/no-summary.yaml:1:1:" in result.stderr
+    assert "needs `summary:` columns" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_user_profile_is_written(ropa, register, tmp_path):
     reg = register()
     reg.write(

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from ropa_build.errors import UserError
 from ropa_build.models import Role
@@ -65,7 +66,17 @@ FieldName = Literal[
     "accepted",
 ]
 
-Heading = dict[str, str]  # language → text; "en" is used where a language has none
+
+def _has_english(heading: dict[str, str]) -> dict[str, str]:
+    if "en" not in heading:
+        raise PydanticCustomError(
+            "no_english", "a heading needs an `en:` text (used for a language it does not name)"
+        )
+    return heading
+
+
+# language → text; "en" is used where a language has none
+Heading = Annotated[dict[str, str], AfterValidator(_has_english)]
 
 
 class _Shape(BaseModel):
@@ -104,6 +115,14 @@ class Profile(_Shape):
     contact_headings: ContactHeadings | None = None
     columns: list[Column] = Field(min_length=1)
     summary: list[Column] = []  # layout "sheets": the summary sheet's columns
+
+    @model_validator(mode="after")
+    def _summary_for_sheets(self) -> Profile:
+        if self.layout == "sheets" and not self.summary:
+            raise PydanticCustomError(
+                "no_summary", "layout `sheets` needs `summary:` columns for its summary sheet"
+            )
+        return self
 
 
 @dataclass(frozen=True)
