@@ -7,8 +7,7 @@ activity. A "sheets" profile (CNIL's) is a summary sheet with a row per activity
 per activity with the profile's fields as label/value rows.
 
 Written with XlsxWriter, which only writes (fast) and gives byte-identical files when the
-workbook's ``created`` date is fixed and it works in memory (its ZIP entries are then dated
-1980-01-01). The date is the build's (SOURCE_DATE_EPOCH) or the newest record's, never the clock.
+workbook's ``created`` date is fixed (its ZIP entries have a fixed date of their own). The date is the build's (SOURCE_DATE_EPOCH) or the newest record's, never the clock.
 
 Record text is data: every value goes through ``write_string`` (never ``write``, which would
 take "=..." as a formula or "12" as a number), URLs and formulas are not recognised
@@ -71,7 +70,9 @@ class _Workbook:
         self.job, self.chosen, self.profile = job, chosen, chosen.profile
         self.out = io.BytesIO()
         options = {
-            "in_memory": True,  # fixed ZIP dates; no temporary files
+            # Each row goes to a temporary file as it is written, so memory holds one row, not
+            # the workbook's XML (XlsxWriter then dates every ZIP entry 1980-01-31).
+            "constant_memory": True,
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
