@@ -6,8 +6,10 @@ above the rows as the ICO sheet has it, the header row (frozen, with a filter), 
 activity. A "sheets" profile (CNIL's) is a summary sheet with a row per activity, then one sheet
 per activity with the profile's fields as label/value rows.
 
-Written with XlsxWriter, which only writes (fast) and gives byte-identical files when the
-workbook's ``created`` date is fixed (its ZIP entries have a fixed date of their own). The date is the build's (SOURCE_DATE_EPOCH) or the newest record's, never the clock.
+Written with XlsxWriter, which only writes (fast, a row at a time in its ``constant_memory``
+mode) and gives byte-identical files when the workbook's ``created`` date is fixed (its ZIP
+entries have a fixed date of their own). The date is the build's (SOURCE_DATE_EPOCH) or the
+newest record's, never the clock.
 
 Record text is data: every value goes through ``write_string`` (never ``write``, which would
 take "=..." as a formula or "12" as a number), URLs and formulas are not recognised
@@ -21,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import xlsxwriter
@@ -54,7 +56,11 @@ class Xlsx(Format):
     ) -> Iterator[Output]:
         created = self.job.created or _newest(self.job)
         for chosen in self.profiles:
-            rows = [p[chosen.name] for p in pieces if chosen.name in p]
+
+            def rows(name: str = chosen.name) -> Iterator[tuple]:
+                """The profile's rows, read from the spill a piece at a time (twice for CNIL)."""
+                return (piece[name] for piece in pieces if name in piece)
+
             yield f"register-{chosen.name}.xlsx", _Workbook(self.job, chosen, created).make(rows)
 
 
@@ -64,7 +70,7 @@ def _newest(job: Job) -> dt.datetime:
 
 
 class _Workbook:
-    """One profile's workbook, built in memory and returned as bytes."""
+    """One profile's workbook, written a row at a time and returned as bytes (compressed)."""
 
     def __init__(self, job: Job, chosen: Chosen, created: dt.datetime) -> None:
         self.job, self.chosen, self.profile = job, chosen, chosen.profile
@@ -94,16 +100,15 @@ class _Workbook:
         }
         self.names: set[str] = set()
 
-    def make(self, rows: list[tuple]) -> bytes:
+    def make(self, rows: Callable[[], Iterator[tuple]]) -> bytes:
         if self.profile.layout == "rows":
             sheet = self._sheet(self.chosen.text(self.profile.sheet))
-            self._table(sheet, self._contacts(sheet), self.profile.columns, [r[1] for r in rows])
+            self._table(sheet, self._contacts(sheet), self.profile.columns, (r[1] for r in rows()))
         else:
             summary = self._sheet(self.chosen.text(self.profile.sheet))
-            self._table(
-                summary, self._contacts(summary), self.profile.summary, [r[2] for r in rows]
-            )
-            for title, cells, _ in rows:
+            listed = (r[2] for r in rows())
+            self._table(summary, self._contacts(summary), self.profile.summary, listed)
+            for title, cells, _ in rows():
                 self._form(self._sheet(title), title, cells)
         self.book.close()
         return self.out.getvalue()
@@ -134,16 +139,17 @@ class _Workbook:
                 self._write(sheet, row, col, text)
         return 3 + len(self.profile.contacts) + 1
 
-    def _table(self, sheet, top: int, columns: list[Column], rows: list[tuple]) -> None:
+    def _table(self, sheet, top: int, columns: list[Column], rows: Iterable[tuple]) -> None:
         """The header row (frozen, filtered) and one row per activity."""
         for col, column in enumerate(columns):
             sheet.set_column(col, col, column.width)
             self._write(sheet, top, col, self.chosen.text(column.heading), "head")
-        for row, cells in enumerate(rows, top + 1):
+        last = top
+        for last, cells in enumerate(rows, top + 1):
             for col, text in enumerate(cells):
-                self._write(sheet, row, col, text)
+                self._write(sheet, last, col, text)
         sheet.freeze_panes(top + 1, 0)
-        sheet.autofilter(top, 0, top + len(rows), len(columns) - 1)
+        sheet.autofilter(top, 0, last, len(columns) - 1)
 
     def _form(self, sheet, title: str, cells: tuple) -> None:
         """One activity as label/value rows (CNIL's "fiche")."""
