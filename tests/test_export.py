@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -498,3 +499,44 @@ def _calc_csv(book: Path, workdir: Path) -> str:
             pytest.skip("LibreOffice has no Calc here (install libreoffice-calc)")
         raise AssertionError(f"LibreOffice did not convert {book}: {done.stdout}{done.stderr}")
     return made.read_text(encoding="utf-8")
+
+
+def test_a_workbook_of_many_sheets_stays_within_the_open_file_limit(tmp_path, synthetic):
+    """CNIL's layout has a sheet per activity: more activities than the process may open files
+    (here 200 against a limit of 128) must still build, as on a machine with the usual limits."""
+    root = synthetic(tmp_path / "register", 200)
+    limited = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_NOFILE, (128, 128)); "
+        "from ropa_build.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    out = tmp_path / "out"
+    command = [
+        "build",
+        "--root",
+        str(root),
+        "--out",
+        str(out),
+        "--today",
+        TODAY,
+        "--format",
+        "xlsx",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", limited, *command],
+        env={**os.environ, "ROPA_CACHE_DIR": "off", "ROPA_JOBS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    book = openpyxl.load_workbook(out / "register-cnil.xlsx", read_only=True)
+    controllers = len(list(book.worksheets[0].iter_rows())) - _header_row(book.worksheets[0])
+    assert len(book.sheetnames) == 1 + controllers > 128
+
+
+def _header_row(sheet) -> int:
+    for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        if row and row[0] == "Behandlingsaktivitet":
+            return number
+    raise AssertionError("no header row")

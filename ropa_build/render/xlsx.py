@@ -114,6 +114,9 @@ class _Workbook:
         return self.out.getvalue()
 
     def _sheet(self, wanted: str):
+        """A new sheet; the one before it is finished, so its temporary file is closed."""
+        if self.book.worksheets():
+            _finished(self.book.worksheets()[-1])
         name = sheet_name(wanted, self.names)
         self.names.add(name.casefold())
         return self.book.add_worksheet(name)
@@ -159,6 +162,16 @@ class _Workbook:
         for row, (column, text) in enumerate(zip(self.profile.columns, cells, strict=True), 2):
             self._write(sheet, row, 0, self.chosen.text(column.heading), "head")
             self._write(sheet, row, 1, text)
+
+
+def _finished(sheet) -> None:
+    """Close a finished sheet's temporary file. In ``constant_memory`` mode XlsxWriter keeps one
+    open per sheet until the workbook is closed — a CNIL workbook of 2,000 activities would pass
+    the usual limit of 1,024 open files — and reopens each as it packs the workbook. This calls
+    the method its own ``close()`` uses (private; without it, the files just stay open)."""
+    close = getattr(sheet, "_opt_close", None)
+    if close is not None:
+        close()
 
 
 def sheet_name(wanted: str, taken: set[str]) -> str:
