@@ -24,7 +24,7 @@ from ropa_build.importer.command import add_import_command
 from ropa_build.labels import languages
 from ropa_build.parallel import jobs_available
 from ropa_build.pipeline import Options, build, checked
-from ropa_build.render import FORMATS
+from ropa_build.render import DOCUMENTS, FORMATS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ropa",
         description="Keep a GDPR Art. 30 register of processing activities as YAML "
-        "and build it into DOCX, Markdown and HTML (Datatilsynet's layout).",
+        "and build it into DOCX, Markdown and HTML (Datatilsynet's layout), spreadsheets "
+        "(the ICO's and CNIL's layouts) and JSON.",
         epilog="Exit status: 0 success, 1 problems in the register, 2 usage error.",
     )
     parser.add_argument("--version", action="version", version=f"ropa-build {__version__}")
@@ -54,8 +55,9 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="validate, check and build the register",
         description="Validate and check the register, then write "
-        "register.docx, register.md, register.html and "
-        "activities/<id>.docx into the output folder. Nothing is "
+        "register.docx, register.md, register.html, "
+        "activities/<id>.docx, register-<profile>.xlsx and .csv and "
+        "register.json into the output folder. Nothing is "
         "written if there is any error.",
     )
     _common(build_cmd)
@@ -66,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
         action="extend",
         nargs="+",
         choices=FORMATS,
-        help="formats to build (default: all)",
+        help=f"formats to build (default: {' '.join(DOCUMENTS)}; exports: "
+        f"{' '.join(f for f in FORMATS if f not in DOCUMENTS)})",
     )
     build_cmd.add_argument(
         "--lang", default="da", help="label language: da (default, Datatilsynet's wording) or en"
@@ -318,7 +321,7 @@ def _build(args: argparse.Namespace) -> int:
             f"{' or '.join(known)}, or add templates/labels/{args.lang}.yaml to the register"
         )
     out = args.out or args.root / "output"
-    formats = tuple(args.formats or FORMATS)
+    formats = tuple(args.formats or DOCUMENTS)
     written, warnings = build(args.root, out, formats, args.lang, _options(args))
     _report(warnings, "text", args.root)
     print(f"wrote {len(written)} files to {out}", file=sys.stderr)
