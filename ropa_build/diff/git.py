@@ -30,7 +30,7 @@ from ropa_build.errors import Problem, UserError
 from ropa_build.load import Reader, Sources, load
 from ropa_build.models import Record
 from ropa_build.source import read_yaml
-from ropa_build.validate import validate
+from ropa_build.validate import Register, validate
 from ropa_build.vocabulary import Vocabulary, load_vocabulary
 
 WORKING_TREE = None  # the HEAD of a diff that reads the folder as it is on disk
@@ -76,6 +76,7 @@ class Snapshot:
     problems: tuple[Problem, ...] = ()
     valid: bool = True  # the organisation and catalogue validated
     special: frozenset[str] = frozenset()  # data categories of kind art9, art10 or cpr
+    register: Register | None = None  # the validated register (its valid part), for rendering
 
 
 def read_revisions(
@@ -290,6 +291,7 @@ def _snapshot(root: Path, label: str, commit: str | None, read: Reader) -> Snaps
             for c, spec in (vocabulary.categories if vocabulary else {}).items()
             if spec.get("kind") in ("art9", "art10", "cpr")
         ),
+        register=register,
     )
 
 
@@ -331,3 +333,44 @@ def _text(path: Path) -> str:
         return path.read_bytes().decode("utf-8", "replace")
     except OSError:
         return ""
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who made a change and when, as git has it: a revision mark's ``w:author`` and ``w:date``
+    (never the clock). ``date`` is None for the working tree's uncommitted changes."""
+
+    name: str
+    date: str | None  # ISO 8601, as git gives it (%aI)
+
+
+def authors(root: Path, base: Snapshot, head: Snapshot) -> dict[str, Author]:
+    """The newest commit after ``base`` up to ``head`` that touched each register file (by its
+    path inside the register), one ``git log``; with the working tree as HEAD, a file that
+    differs from the last commit is the working tree's, by ``git config user.name``."""
+    top, prefix = _repository(root)
+    found: dict[str, Author] = {}
+    if head.commit is None:
+        name = _out(_git(top, "config", "user.name")) or "working tree"
+        dirty = _git(top, "diff", "--name-only", "-z", "HEAD", "--", prefix or ".")
+        for path in dirty.stdout.decode("utf-8", "surrogateescape").split("\0"):
+            if path.startswith(prefix) and path:
+                found[path[len(prefix) :]] = Author(name, None)
+    span = f"{base.commit}..{head.commit or 'HEAD'}"
+    done = _git(
+        top,
+        "log",
+        "--no-renames",
+        "--format=%x01%an%x00%aI",
+        "--name-only",
+        "-z",
+        span,
+        "--",
+        prefix or ".",
+    )
+    for chunk in done.stdout.decode("utf-8", "surrogateescape").split("\x01")[1:]:
+        name, date, paths = [*chunk.split("\0", 2), "", ""][:3]
+        for path in paths.lstrip("\n").split("\0"):
+            if path.startswith(prefix) and path:
+                found.setdefault(path[len(prefix) :], Author(name, date))
+    return found
