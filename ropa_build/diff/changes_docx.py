@@ -27,8 +27,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ropa_build.diff.authors import Author, authors
 from ropa_build.diff.compare import Change
-from ropa_build.diff.git import Author, Snapshot, authors
+from ropa_build.diff.git import Snapshot
 from ropa_build.diff.meanings import Meanings
 from ropa_build.diff.redline import Revisions, RowKey, diff_body, parse
 from ropa_build.diff.report import summary_rows
