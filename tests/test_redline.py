@@ -573,3 +573,16 @@ def test_usage_errors_and_an_invalid_side(scratch, ropa, tmp_path):
     assert "records/support.yaml" in result.stderr and "in HEAD" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_uncommitted_changes_carry_the_configured_name_and_no_date(scratch, ropa, tmp_path):
+    git(scratch.root, "config", "user.name", "Bo Redaktør")
+    scratch.patch("records/support.yaml", "owner: Kundeservice", "owner: Kundeservice & drift")
+    out = tmp_path / "changes.docx"
+    result = ropa("diff", "HEAD", "--root", scratch.root, "--format", "docx", "--out", out)
+    assert result.code == 0, result.stderr
+    marks = list(document(out).iter(w("ins"), w("del")))
+    assert marks and {m.get(w("author")) for m in marks} == {"Bo Redaktør"}
+    assert all(m.get(w("date")) is None for m in marks)  # never the clock
+    inserted = ["".join(m.itertext()) for m in marks if m.tag == w("ins")]
+    assert "& drift" in "".join(inserted)

@@ -21,14 +21,15 @@ class Author:
     date: str | None  # ISO 8601, as git gives it (%aI)
 
 
-def authors(root: Path, base: Snapshot, head: Snapshot) -> dict[str, Author]:
+def authors(root: Path, base: Snapshot, head: Snapshot, nobody: str) -> dict[str, Author]:
     """The newest commit after ``base`` up to ``head`` that touched each register file (by its
     path inside the register), one ``git log``; with the working tree as HEAD, a file that
-    differs from the last commit is the working tree's, by ``git config user.name``."""
+    differs from the last commit is the working tree's, by ``git config user.name`` (or
+    ``nobody`` if it is not set)."""
     top, prefix = _repository(root)
     found: dict[str, Author] = {}
     if head.commit is None:
-        name = _out(_git(top, "config", "user.name")) or "working tree"
+        name = _out(_git(top, "config", "user.name")) or nobody
         dirty = _git(top, "diff", "--name-only", "-z", "HEAD", "--", prefix or ".")
         for path in dirty.stdout.decode("utf-8", "surrogateescape").split("\0"):
             if path.startswith(prefix) and path:

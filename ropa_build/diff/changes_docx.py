@@ -69,7 +69,8 @@ def changes_docx(
     olds = {a.id: a for a in base.register.activities}
     news = {a.id: a for a in new_register.activities}
     pairs = _pairs(olds, news, changes, full)
-    who = authors(root, base, head)
+    words = meanings.words[lang]
+    who = authors(root, base, head, words["working_tree"])
     rev = Revisions()
     lists, links, bodies = 0, set(), []
     for old_id, new_id in pairs:
@@ -90,7 +91,6 @@ def changes_docx(
         lists += head_lists + (old[2] if old else 0)
         links |= (old[3] if old else set()) | (new[3] if new else set())
     line, groups = summary_rows(head, changes, meanings, lang, categories)
-    words = meanings.words[lang]
     head_label = words["working_tree"] if head.commit is None else head.label
     summary = render(
         template(environment(root, autoescape=True, filters={}), "docx/changes.xml.j2"),
