@@ -31,7 +31,8 @@ from ropa_build.diff.authors import Author, authors
 from ropa_build.diff.compare import Change
 from ropa_build.diff.git import Snapshot
 from ropa_build.diff.meanings import Meanings
-from ropa_build.diff.redline import Revisions, RowKey, diff_body, parse
+from ropa_build.diff.redline import Revisions, parse
+from ropa_build.diff.redline_rows import RowKey, diff_body
 from ropa_build.diff.report import summary_rows
 from ropa_build.errors import Problem, UserError
 from ropa_build.labels import load_labels
