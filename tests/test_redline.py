@@ -31,6 +31,8 @@ from lxml import etree
 from test_diff import ENV, git
 from test_diff import _payloads as hostile_payloads
 
+from ropa_build.source import read_yaml as read
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -586,3 +588,33 @@ def test_uncommitted_changes_carry_the_configured_name_and_no_date(scratch, ropa
     assert all(m.get(w("date")) is None for m in marks)  # never the clock
     inserted = ["".join(m.itertext()) for m in marks if m.tag == w("ins")]
     assert "& drift" in "".join(inserted)
+
+
+@pytest.mark.parametrize("clash", [False, True])
+def test_head_read_with_base_reused_equals_head_read_alone(scratch, tmp_path, clash):
+    """HEAD's unchanged records are taken from BASE's reading: what that gives must be what
+    reading HEAD alone gives — records, validated activities and problems (a clashing new id
+    turns the reuse off, and the clash is still found)."""
+    from ropa_build.diff import git as diffgit
+
+    brief_commit(scratch)
+    if clash:
+        scratch.write("records/Support.yml", "title: Dublet\n")
+        author_commit(scratch, "a clashing id")
+    top, prefix = diffgit._repository(scratch.root)
+    base = diffgit._snapshot_at(top, prefix, git(top, "rev-parse", "HEAD~1").strip(), "B", read)
+    head_commit = git(top, "rev-parse", "HEAD").strip()
+    reused = diffgit._snapshot_at(top, prefix, head_commit, "H", read, like=base)
+    alone = diffgit._snapshot_at(top, prefix, head_commit, "H", read)
+
+    def seen(snapshot):
+        records = {k: (e.path, e.text, e.raw, e.validated()) for k, e in snapshot.records.items()}
+        register = snapshot.register
+        activities = [(a.id, a.record) for a in register.activities] if register else None
+        return records, activities, sorted(snapshot.problems), snapshot.valid
+
+    assert seen(reused) == seen(alone)
+    assert ("duplicate-id" in {p.code for p in alone.problems}) == clash
+    assert "nyhedsbrev" not in reused.records
+    unchanged = reused.records["rekruttering"] is base.records["rekruttering"]
+    assert unchanged != clash  # taken from BASE's reading, unless an id clashes
