@@ -120,10 +120,19 @@ def _require_valid(base: Snapshot, head: Snapshot) -> None:
         for p in side.problems
         if p.severity == "error"
     ]
-    if problems or base.register is None or head.register is None:
-        problems = problems or [
-            Problem(".", 1, 1, "no-register", "a side has no register to render", "")
-        ]
+    problems += [
+        Problem(
+            ".",
+            1,
+            1,
+            "no-register",
+            f"{side.label} has no valid register, so it cannot be shown in Word",
+            "compare revisions that build (`ropa build` passes), or use --format text",
+        )
+        for side in (base, head)
+        if side.register is None and not problems
+    ]
+    if problems:
         raise UserError(problems)
 
 
