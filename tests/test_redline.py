@@ -618,3 +618,31 @@ def test_head_read_with_base_reused_equals_head_read_alone(scratch, tmp_path, cl
     assert "nyhedsbrev" not in reused.records
     unchanged = reused.records["rekruttering"] is base.records["rekruttering"]
     assert unchanged != clash  # taken from BASE's reading, unless an id clashes
+
+
+def test_a_processor_record_made_a_controller_record_changes_its_sections(
+    scratch, ropa, tmp_path, wml_schema
+):
+    """Art. 30(2) → 30(1): other sections, other first rows; each section whose first row is
+    not on both sides is replaced whole, so the merged label cells stay whole either way."""
+
+    def change(reg):
+        path = reg.root / "records/support.yaml"
+        text = path.read_text(encoding="utf-8").replace("role: processor", "role: controller")
+        text, count = re.subn(
+            r"controllers:\n(  .*\n)+\nprocessing: \|\n(  .*\n)+",
+            "lawful_basis:\n  art6: [b]\n  description: Aftalen med kunden.\n",
+            text,
+        )
+        assert count == 1
+        path.write_text(text, encoding="utf-8")
+        author_commit(reg, "support is our own processing")
+
+    root, base, head = made(ropa, scratch, tmp_path, wml_schema, change)
+    assert_accept_and_reject(root, head, ["support"], base, ["support"])
+    labels = {
+        "".join(row.find(w("tc")).itertext())
+        for row in root.iter(w("tr"))
+        if row.find(f"{w('trPr')}/{w('del')}") is not None
+    }
+    assert "Databehandler" in labels  # the processor's first section, deleted whole
