@@ -1,0 +1,151 @@
+"""The record's sections about data: subjects, recipients, lawful basis, acceptances."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ropa_build.models.base import Id, RichText, Strict, text
+
+
+class SubjectGroup(Strict):
+    """A group of data subjects and what is processed about them (Art. 30(1)(c))."""
+
+    id: Id = text(
+        "Id",
+        "Id",
+        "Short id that recipients and retention rules refer to.",
+        "Kort id, som modtagere og slettefrister henviser til.",
+    )
+    name: str = text(
+        "Name",
+        "Navn",
+        "Plural, as in 'Data processed about <name>'.",
+        "Flertal, som i 'Oplysninger, som behandles om <navn>'.",
+        min_length=1,
+    )
+    categories: list[str] = text(
+        "Data categories",
+        "Kategorier af personoplysninger",
+        "Ids from schema/data-categories.yaml. A group marked `employment` counts as employees "
+        "(consent as their basis, and HR data under the US Data Privacy Framework, draw a "
+        "warning).",
+        "Id'er fra schema/data-categories.yaml. En gruppe markeret `employment` regnes som "
+        "medarbejdere.",
+        default_factory=list,
+    )
+    details: RichText | None = text(
+        "Details",
+        "Beskrivelse",
+        "What exactly is processed ('Beskriv:').",
+        "Hvilke oplysninger der indgår i behandlingen.",
+        default=None,
+    )
+
+
+class DataSubjects(Strict):
+    """Categories of data subjects and of personal data (Art. 30(1)(c))."""
+
+    description: RichText | None = text(
+        "Categories of data subjects",
+        "Kategori af registrerede personer",
+        "Summary of whom the activity concerns.",
+        "Hvem behandlingen angår.",
+        default=None,
+    )
+    groups: list[SubjectGroup] = text(
+        "Groups",
+        "Grupper",
+        "One entry per group of data subjects.",
+        "En post pr. gruppe af registrerede.",
+        default_factory=list,
+    )
+
+
+class RecipientUse(Strict):
+    """A catalogue entry that receives data, and which data about whom (Datatilsynet 2020)."""
+
+    ref: Id = text(
+        "Catalogue id",
+        "Katalog-id",
+        "Id of the entry in catalogue.yaml.",
+        "Id på posten i catalogue.yaml.",
+    )
+    receives: dict[Id, list[str]] = text(
+        "Receives",
+        "Modtager",
+        "Per subject group id, the data categories it receives about that group.",
+        "Pr. gruppe af registrerede (id): de kategorier af oplysninger, modtageren får.",
+        default_factory=dict,
+    )
+    note: str | None = text(
+        "Note", "Bemærkning", "Shown after the name.", "Vises efter navnet.", default=None
+    )
+
+
+class Recipients(Strict):
+    """Categories of recipients (Art. 30(1)(d)), split as the Danish template does."""
+
+    description: RichText | None = text(
+        "Description", "Beskrivelse", "General description.", "Generel beskrivelse.", default=None
+    )
+    internal: list[RecipientUse] = text(
+        "Internal systems",
+        "Interne systemer",
+        "Internal systems holding the data.",
+        "Interne systemer med oplysningerne.",
+        default_factory=list,
+    )
+    processors: list[RecipientUse] = text(
+        "Processors / sub-processors",
+        "Underleverandører / systemer",
+        "Processors acting on our behalf.",
+        "Databehandlere og underleverandører.",
+        default_factory=list,
+    )
+    others: list[RecipientUse] = text(
+        "Other recipients",
+        "Andre modtagere",
+        "Recipients to whom data is disclosed.",
+        "Modtagere, som oplysningerne videregives til.",
+        default_factory=list,
+    )
+
+
+class LawfulBasis(Strict):
+    """Art. 6(1) basis, Art. 9(2) condition and Art. 10 ground (not in Art. 30, but asked for)."""
+
+    art6: list[Literal["a", "b", "c", "d", "e", "f"]] = text(
+        "Art. 6(1)", "Art. 6, stk. 1", "Letters a–f.", "Litra a–f.", default_factory=list
+    )
+    art9: list[Literal["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]] = text(
+        "Art. 9(2)",
+        "Art. 9, stk. 2",
+        "Letters a–j, for special categories.",
+        "Litra a–j, for følsomme oplysninger.",
+        default_factory=list,
+    )
+    art10: str | None = text(
+        "Art. 10 ground",
+        "Hjemmel for strafbare forhold",
+        "Legal ground for criminal-offence data (e.g. databeskyttelsesloven § 8).",
+        "Hjemmel, fx databeskyttelsesloven § 8.",
+        default=None,
+    )
+    description: RichText | None = text(
+        "Explanation", "Forklaring", "Free text.", "Fritekst.", default=None
+    )
+
+
+class Acceptance(Strict):
+    """A lint warning accepted on purpose, with the reason (the DOCX shows it as a note)."""
+
+    rule: str = text(
+        "Rule", "Regel", "The rule code, e.g. retention-indefinite.", "Regelkoden.", min_length=1
+    )
+    reason: str = text(
+        "Reason",
+        "Begrundelse",
+        "Why it is acceptable here.",
+        "Hvorfor det er i orden her.",
+        min_length=1,
+    )
