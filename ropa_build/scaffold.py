@@ -38,6 +38,10 @@ updated: {today}
 # Senest gennemgået / last reviewed; ropa check advarer, når en gennemgang er forfalden /
 # ropa check warns when a review is overdue
 reviewed: {today}
+# Med hvem, der gennemgik den / with who reviewed it:
+# reviewed:
+#   date: {today}
+#   by: Navn Navnesen, DPO
 
 # Parterne kommer fra organisation.yaml. Skriv kun en nøgle her, hvis den afviger for denne
 # aktivitet (også "dpo: null" erstatter organisationens) / the parties come from
@@ -46,6 +50,10 @@ reviewed: {today}
 #   name: ...            # Navn / name
 #   title: ...           # Titel foran navnet, fx DPO / title before the name, e.g. DPO
 #   cvr: "12345678"      # CVR-nr. (8 cifre / digits)
+#   registration:        # Andre landes numre / other countries' registration numbers
+#     - kind: Org.nr.
+#       number: "912 345 678"
+#   contact_person: ...  # Kontaktperson / contact person
 #   address: ...         # Adresse / address
 #   web: ...             # Hjemmeside / website
 #   phone: ...           # Telefon / phone
@@ -112,6 +120,8 @@ data_subjects:
       # Id'er fra schema/data-categories.yaml / ids from schema/data-categories.yaml
       categories: [identification]
       details: "TODO: fx navn, e-mail / e.g. name, e-mail"   # Beskriv / describe
+      # wording:           # Egen ordlyd af en tjekliste-linje / own wording of a checklist line
+      #   identification: Identifikationsoplysninger, herunder navn og e-mail
 
 # Modtagere / recipients (art. 30, stk. 1, d); ref = id i / in catalogue.yaml
 recipients:
@@ -148,6 +158,20 @@ retention:
 # Sikkerhedsforanstaltninger / security measures (art. 30, stk. 1, g)
 security: |
   TODO: Fx adgangsstyring, kryptering, logning / e.g. access control, encryption, logging.
+
+# Åbne punkter / open points (antagelser, spørgsmål til DPO, forhold der skal verificeres /
+# assumptions, questions for the DPO, facts to be verified); ropa check viser dem / lists them:
+open_points: []
+#   - kind: question                # assumption, question eller / or to-verify
+#     description: Er der indgået en databehandleraftale? / Is there a processing agreement?
+#     about: recipients               # afsnittet / the part it concerns
+#     raised_by: DPO
+#     raised: {today}
+# Et felt uden værdi kan have en status / a field without a value can state why, fx / e.g.:
+# security:
+#   state: to-be-verified    # eller / or: pending, none, not-applicable, not-stated
+#   note: Afventer IT / awaiting IT
+# (partier / parties: dpo: not-appointed)
 
 # Accepterede advarsler / accepted warnings, med begrundelse / with a reason, fx / e.g.:
 accepted: []

@@ -59,6 +59,8 @@ def walk(path: Path, before: Any, after: Any) -> list[tuple[Path, Any, Any, str]
         before = type(after)()
     if after is None and (isinstance(before, list) or path in _SECTIONS):
         after = type(before)()
+    if _state(before) != _state(after):  # an explicit state became a value, or back: one change
+        return [(path, before, after, "changed")]
     if isinstance(before, dict) and isinstance(after, dict):
         found = []
         for key in [*after, *(k for k in before if k not in after)]:
@@ -70,6 +72,11 @@ def walk(path: Path, before: Any, after: Any) -> list[tuple[Path, Any, Any, str]
     if isinstance(before, list) and isinstance(after, list):
         return _walk_list(path, before, after)
     return [(path, before, after, "changed")]
+
+
+def _state(value: Any) -> bool:
+    """An explicit state (``{state: not-appointed, note: …}``) rather than a value."""
+    return isinstance(value, dict) and "state" in value
 
 
 def _walk_list(path: Path, before: list, after: list) -> list[tuple[Path, Any, Any, str]]:

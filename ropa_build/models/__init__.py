@@ -25,6 +25,7 @@ from ropa_build.models.base import (
     Day,
     Destination,
     Email,
+    FilledText,
     Id,
     RichText,
     Role,
@@ -40,15 +41,26 @@ from ropa_build.models.content import (
     RecipientUse,
     SubjectGroup,
 )
-from ropa_build.models.parties import Contact, Organisation, RegisterInfo
+from ropa_build.models.document import (
+    Approval,
+    OpenPoint,
+    RegisterInfo,
+    Review,
+    VersionEntry,
+)
+from ropa_build.models.parties import Contact, Organisation, Party, Registration
 from ropa_build.models.record import Record
 from ropa_build.models.retention import Retention, RetentionRule
+from ropa_build.models.states import OPEN_STATES, STATES, Explicit, StateKind, given, stateable
 from ropa_build.models.transfers import Mechanism, Transfer, Transfers
 
 __all__ = [
     "DESTINATION_PATTERN",
+    "OPEN_STATES",
     "ORGANISATION_PREFIX",
+    "STATES",
     "Acceptance",
+    "Approval",
     "Catalogue",
     "Contact",
     "CountryCode",
@@ -57,22 +69,32 @@ __all__ = [
     "Day",
     "Destination",
     "Email",
+    "Explicit",
+    "FilledText",
     "Id",
     "LawfulBasis",
     "Mechanism",
+    "OpenPoint",
     "Organisation",
+    "Party",
     "RecipientUse",
     "Recipients",
     "Record",
     "RegisterInfo",
+    "Registration",
     "Retention",
     "RetentionRule",
+    "Review",
     "RichText",
     "Role",
+    "StateKind",
     "Strict",
     "SubjectGroup",
     "System",
     "Transfer",
     "Transfers",
+    "VersionEntry",
+    "given",
+    "stateable",
     "text",
 ]

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 RichText = Annotated[str, StringConstraints(max_length=2_000_000)]
+FilledText = Annotated[str, StringConstraints(min_length=1, max_length=2_000_000)]
 Cvr = Annotated[str, StringConstraints(pattern=r"^[0-9]{8}$")]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -46,6 +47,15 @@ def _raise() -> Any:
 
 
 Day = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+def plain_form(schema: dict, handler: Any, plain: dict) -> dict:
+    """A model's JSON Schema that also takes its short form (``plain``): the editor accepts
+    ``reviewed: 2026-10-01`` as well as ``reviewed: {date: …, by: …}``, as the model does."""
+    target = handler.resolve_ref_schema(schema)
+    mapping = {k: target.pop(k) for k in list(target) if k not in ("title", "description")}
+    target["anyOf"] = [mapping, plain]
+    return schema
 
 
 def text(en: str, da: str, en_help: str, da_help: str, **kwargs: Any) -> Any:

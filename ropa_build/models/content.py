@@ -40,6 +40,14 @@ class SubjectGroup(Strict):
         "Hvilke oplysninger der indgår i behandlingen.",
         default=None,
     )
+    wording: dict[str, str] = text(
+        "Checklist wording",
+        "Tjeklistens ordlyd",
+        "Per data category id, this group's own wording of its checklist line, e.g. "
+        "identification: 'Identifikationsoplysninger, herunder navn, telefonnummer og e-mail'.",
+        "Pr. kategori-id gruppens egen ordlyd af tjeklistens linje.",
+        default_factory=dict,
+    )
 
 
 class DataSubjects(Strict):

@@ -7,6 +7,22 @@ from typing import Any
 from pydantic import field_validator
 
 from ropa_build.models.base import CountryCode, Cvr, Email, Strict, text
+from ropa_build.models.document import OpenPoint, RegisterInfo
+from ropa_build.models.states import stateable
+from ropa_build.placeholders import placeholder
+
+
+class Registration(Strict):
+    """A registration number of another country: its kind and the number."""
+
+    kind: str = text(
+        "Kind",
+        "Type",
+        "What the number is, e.g. 'Org.nr.' (Norway), 'NIF' (Spain), 'Company number' (UK).",
+        "Hvad nummeret er, fx 'Org.nr.' (Norge), 'NIF' (Spanien).",
+        min_length=1,
+    )
+    number: str = text("Number", "Nummer", "The number.", "Nummeret.", min_length=1)
 
 
 class Contact(Strict):
@@ -29,8 +45,22 @@ class Contact(Strict):
     cvr: Cvr | None = text(
         "CVR number",
         "CVR-nr.",
-        "Danish company number: 8 digits.",
-        "Virksomhedens CVR-nummer: 8 cifre.",
+        "The Danish CVR: 8 digits, spaces allowed (34 21 74 83).",
+        "Virksomhedens CVR-nummer: 8 cifre (mellemrum tilladt).",
+        default=None,
+    )
+    registration: list[Registration] = text(
+        "Other registration numbers",
+        "Andre registreringsnumre",
+        "Registration numbers of other countries, each with its kind (a Danish company: cvr).",
+        "Registreringsnumre fra andre lande, hver med sin type (dansk virksomhed: cvr).",
+        default_factory=list,
+    )
+    contact_person: str | None = text(
+        "Contact person",
+        "Kontaktperson",
+        "The person to contact at the party (name, role).",
+        "Kontaktpersonen hos parten (navn, rolle).",
         default=None,
     )
     address: str | None = text(
@@ -57,31 +87,23 @@ class Contact(Strict):
         default=None,
     )
 
+    @field_validator("cvr", mode="before")
+    @classmethod
+    def _cvr(cls, value: Any) -> Any:
+        """ "34 21 74 83" is 34217483; a placeholder ("[Indsæt CVR]") is not filled in yet (the
+        rule todo-left says so) rather than a malformed number."""
+        if isinstance(value, str):
+            return None if placeholder(value) else value.replace(" ", "")
+        return value
+
     @field_validator("email", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
 
 
-class RegisterInfo(Strict):
-    """Facts about the register document itself (its cover page)."""
-
-    version: str = text(
-        "Version",
-        "Version",
-        "Version of the register, shown on the cover.",
-        "Fortegnelsens version, vises på forsiden.",
-        default="1",
-    )
-    review_interval_months: int = text(
-        "Review interval (months)",
-        "Gennemgangsinterval (måneder)",
-        "How often each activity must be reviewed; older reviews draw a warning.",
-        "Hvor ofte hver aktivitet skal gennemgås; ældre gennemgange giver en advarsel.",
-        default=12,
-        ge=1,
-        le=60,
-    )
+# A party, or an explicit state in its place (`dpo: not-appointed`).
+Party = stateable(Contact)
 
 
 class Organisation(Strict):
@@ -94,21 +116,21 @@ class Organisation(Strict):
         "records).",
         "Myndigheden/virksomheden, der fører fortegnelsen.",
     )
-    joint_controller: Contact | None = text(
+    joint_controller: Party | None = text(
         "Joint controller",
         "Fælles dataansvarlig",
         "Where applicable (Art. 26).",
         "Hvis relevant (art. 26).",
         default=None,
     )
-    representative: Contact | None = text(
+    representative: Party | None = text(
         "Representative",
         "Repræsentant",
         "EU representative of a controller outside the EU (Art. 27); public authorities have none.",
         "Repræsentant i EU for en dataansvarlig uden for EU (art. 27).",
         default=None,
     )
-    dpo: Contact | None = text(
+    dpo: Party | None = text(
         "Data protection officer",
         "Databeskyttelsesrådgiver",
         "The DPO (Art. 37).",
@@ -125,7 +147,16 @@ class Organisation(Strict):
     document: RegisterInfo = text(
         "Register document",
         "Fortegnelsen",
-        "Version and review interval of the register.",
-        "Fortegnelsens version og gennemgangsinterval.",
+        "Version, approval, version log, review interval and triggers, introduction, scope "
+        "and roles of the register.",
+        "Fortegnelsens version, godkendelse, versionslog, gennemgang, indledning, "
+        "afgrænsning og roller.",
         default_factory=RegisterInfo,
+    )
+    open_points: list[OpenPoint] = text(
+        "Open points (register)",
+        "Åbne punkter (fortegnelsen)",
+        "Points open for the register as a whole; `ropa check` lists them (rule open-point).",
+        "Åbne punkter for hele fortegnelsen; `ropa check` viser dem.",
+        default_factory=list,
     )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ropa_build.models.base import Day, RichText, Role, Strict, text
 from ropa_build.models.content import Acceptance, DataSubjects, LawfulBasis, Recipients
-from ropa_build.models.parties import Contact
+from ropa_build.models.document import OpenPoint, Review
+from ropa_build.models.parties import Contact, Party
 from ropa_build.models.retention import Retention
+from ropa_build.models.states import stateable
 from ropa_build.models.transfers import Transfers
 
 
@@ -31,8 +33,11 @@ class Record(Strict):
     updated: Day = text(
         "Last updated", "Senest opdateret", "Date (YYYY-MM-DD).", "Dato (ÅÅÅÅ-MM-DD)."
     )
-    reviewed: Day = text(
-        "Last reviewed", "Senest gennemgået", "Date (YYYY-MM-DD).", "Dato (ÅÅÅÅ-MM-DD)."
+    reviewed: Review = text(
+        "Last reviewed",
+        "Senest gennemgået",
+        "The date (YYYY-MM-DD), or `{date, by}` with who reviewed it.",
+        "Datoen (ÅÅÅÅ-MM-DD), eller `{date, by}` med hvem der gennemgik den.",
     )
     controller: Contact | None = text(
         "Organisation (override)",
@@ -41,34 +46,34 @@ class Record(Strict):
         "Kun hvis den afviger.",
         default=None,
     )
-    joint_controller: Contact | None = text(
+    joint_controller: Party | None = text(
         "Joint controller (override)",
         "Fælles dataansvarlig (afvigende)",
         "Only where it differs from organisation.yaml.",
         "Kun hvis den afviger.",
         default=None,
     )
-    representative: Contact | None = text(
+    representative: Party | None = text(
         "Representative (override)",
         "Repræsentant (afvigende)",
         "Only where it differs from organisation.yaml.",
         "Kun hvis den afviger.",
         default=None,
     )
-    dpo: Contact | None = text(
+    dpo: Party | None = text(
         "DPO (override)",
         "Databeskyttelsesrådgiver (afvigende)",
         "Only where it differs from organisation.yaml.",
         "Kun hvis den afviger.",
         default=None,
     )
-    purposes: RichText | None = text(
+    purposes: stateable(RichText) | None = text(
         "Purposes", "Formål", "Art. 30(1)(b).", "Art. 30, stk. 1, b.", default=None
     )
-    lawful_basis: LawfulBasis | None = text(
+    lawful_basis: stateable(LawfulBasis) | None = text(
         "Lawful basis", "Behandlingsgrundlag", "Art. 6, 9 and 10.", "Art. 6, 9 og 10.", default=None
     )
-    data_subjects: DataSubjects | None = text(
+    data_subjects: stateable(DataSubjects) | None = text(
         "Data subjects and data",
         "Registrerede og personoplysninger",
         "Art. 30(1)(c).",
@@ -82,32 +87,41 @@ class Record(Strict):
         "Hver dataansvarlig, på hvis vegne vi behandler (art. 30, stk. 2, a).",
         default_factory=list,
     )
-    processing: RichText | None = text(
+    processing: stateable(RichText) | None = text(
         "Categories of processing (processor records)",
         "Kategorier af behandling",
         "Art. 30(2)(b).",
         "Art. 30, stk. 2, b.",
         default=None,
     )
-    recipients: Recipients | None = text(
+    recipients: stateable(Recipients) | None = text(
         "Recipients", "Modtagere", "Art. 30(1)(d).", "Art. 30, stk. 1, d.", default=None
     )
-    transfers: Transfers | None = text(
+    transfers: stateable(Transfers) | None = text(
         "Third-country transfers",
         "Tredjelande",
         "Art. 30(1)(e); state 'none' explicitly.",
         "Art. 30, stk. 1, e; skriv 'ingen' udtrykkeligt.",
         default=None,
     )
-    retention: Retention | None = text(
+    retention: stateable(Retention) | None = text(
         "Erasure", "Sletning", "Art. 30(1)(f).", "Art. 30, stk. 1, f.", default=None
     )
-    security: RichText | None = text(
+    security: stateable(RichText) | None = text(
         "Security measures",
         "Sikkerhedsforanstaltninger",
         "Art. 30(1)(g) / 30(2)(d).",
         "Art. 30, stk. 1, g.",
         default=None,
+    )
+    open_points: list[OpenPoint] = text(
+        "Open points",
+        "Åbne punkter",
+        "Assumptions, questions for the DPO, facts to be verified: shown as such in every "
+        "output; `ropa check` lists them (rule open-point). A plain string is a question.",
+        "Antagelser, spørgsmål til DPO, forhold der skal verificeres: vises som sådan i alle "
+        "output; `ropa check` viser dem.",
+        default_factory=list,
     )
     accepted: list[Acceptance] = text(
         "Accepted warnings",

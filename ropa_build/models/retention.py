@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ropa_build.models.base import Id, RichText, Strict, text
+from ropa_build.models.base import FilledText, Id, RichText, Strict, text
+from ropa_build.models.states import stateable
 
 
 class RetentionRule(Strict):
@@ -22,12 +23,11 @@ class RetentionRule(Strict):
         "Kun for disse grupper (id'er); alle grupper, hvis udeladt.",
         default_factory=list,
     )
-    period: RichText = text(
+    period: stateable(FilledText) = text(
         "Time limit",
         "Frist",
-        "When the data is erased.",
-        "Hvornår oplysningerne slettes.",
-        min_length=1,
+        "When the data is erased; or a state, e.g. to-be-verified.",
+        "Hvornår oplysningerne slettes; eller en status, fx to-be-verified.",
     )
 
 

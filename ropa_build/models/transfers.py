@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ropa_build.models.base import Destination, RichText, Strict, text
+from ropa_build.models.states import stateable
 
 Mechanism = Literal["adequacy", "scc", "bcr", "code_of_conduct", "certification", "derogation"]
 
@@ -12,7 +13,7 @@ Mechanism = Literal["adequacy", "scc", "bcr", "code_of_conduct", "certification"
 class Transfer(Strict):
     """One transfer to a third country or international organisation (Art. 30(1)(e))."""
 
-    country: Destination = text(
+    country: stateable(Destination) = text(
         "Country or international organisation",
         "Land eller international organisation",
         "ISO 3166 alpha-2 code, e.g. MK; an international organisation as org:<id>, e.g. "
@@ -28,7 +29,7 @@ class Transfer(Strict):
     )
     # Optional in the schema so that an incomplete transfer is still read and the linter can
     # say what is missing (rule transfer-without-mechanism) instead of a bare "missing key".
-    mechanism: Mechanism | None = text(
+    mechanism: stateable(Mechanism) | None = text(
         "Transfer mechanism",
         "Overførselsgrundlag",
         "adequacy (Art. 45), scc / bcr / code_of_conduct / certification (Art. 46–47), "

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 
 from ropa_build.errors import Problem
+from ropa_build.placeholders import placeholder
 from ropa_build.rules.common import add_months, recipient_uses, texts, transfers
 from ropa_build.rules.registry import RECORD, Example, Finding, rule
 from ropa_build.validate import Register
@@ -28,7 +28,7 @@ def _review_overdue(register: Register, today: dt.date) -> Iterator[Finding]:
     12). "Today" is given to the checker from outside, so results are reproducible."""
     months = register.organisation.document.review_interval_months
     for activity in register.activities:
-        due = add_months(activity.record.reviewed, months)
+        due = add_months(activity.record.reviewed.date, months)
         if due < today:
             yield Finding(
                 activity.source,
@@ -66,21 +66,6 @@ def _unused_catalogue_entry(register: Register, today: dt.date) -> Iterator[Find
                 "remove it, or add it where it is used",
                 key=True,
             )
-
-
-# "TODO" as a word in capitals (not "Todo-liste"); a bracketed form prompt: "[Indsæt navn]",
-# "[Dato]", "[Insert date]", "[TBD]" — not a Markdown link "[Dato](https://…)".
-_TODO = re.compile(r"\bTODO\b")
-_BRACKETED = re.compile(
-    r"\[\s*(indsæt|insert|dato|date|navn|name|tbd|udfyld|fill in|xx+|\.\.\.|…)[^\]\n]*\](?!\()",
-    re.I,
-)
-
-
-def placeholder(text: str) -> str | None:
-    """The first placeholder left in ``text``, or None."""
-    found = [m for m in (_TODO.search(text), _BRACKETED.search(text)) if m]
-    return min(found, key=lambda m: m.start()).group(0) if found else None
 
 
 @rule(

@@ -23,7 +23,7 @@ import datetime as dt
 import difflib
 from collections.abc import Iterator
 
-from ropa_build.models import ORGANISATION_PREFIX
+from ropa_build.models import ORGANISATION_PREFIX, given
 from ropa_build.rules.common import add_months, recipient_uses, transfers, uses_in
 from ropa_build.rules.data import employees
 from ropa_build.rules.registry import RECORD, Example, Finding, rule
@@ -84,6 +84,7 @@ def _unknown_destination(register: Register, today: dt.date) -> Iterator[Finding
     places = [
         (a.source, ("transfers", "items", i, "country"), t.country)
         for a, i, t in transfers(register)
+        if isinstance(t.country, str)  # a country still to be verified names nothing yet
     ]
     places += [
         (register.sources[1], ("systems", key, "countries", j), code)
@@ -123,8 +124,8 @@ def _adequacy_not_valid(register: Register, today: dt.date) -> Iterator[Finding]
     (``dpf_certified: true`` in the catalogue)."""
     vocabulary, systems = register.vocabulary, register.catalogue.systems
     for activity, i, transfer in transfers(register):
-        if transfer.mechanism != "adequacy":
-            continue
+        if transfer.mechanism != "adequacy" or not isinstance(transfer.country, str):
+            continue  # an unknown country is an open point (rule open-point)
         loc = ("transfers", "items", i, "mechanism")
         spec = vocabulary.adequate.get(transfer.country)
         system = systems.get(transfer.recipient)
@@ -308,7 +309,9 @@ def _transfer_inside_eea(register: Register, today: dt.date) -> Iterator[Finding
     """EU and EEA countries (EU-27, Iceland, Liechtenstein, Norway) are not third countries:
     listing them as transfers suggests a misunderstanding or a wrong country code."""
     for activity, i, transfer in transfers(register):
-        if not register.vocabulary.third_country(transfer.country):
+        if isinstance(transfer.country, str) and not register.vocabulary.third_country(
+            transfer.country
+        ):
             yield Finding(
                 activity.source,
                 ("transfers", "items", i, "country"),
@@ -345,7 +348,9 @@ def _unlisted_transfer(register: Register, today: dt.date) -> Iterator[Finding]:
         system = systems.get(use.ref)
         listed = {
             (t.country, t.recipient)
-            for t in (activity.record.transfers.items if activity.record.transfers else ())
+            for t in (
+                given(activity.record.transfers).items if given(activity.record.transfers) else ()
+            )
         }
         for country in system.countries if system else ():
             if register.vocabulary.third_country(country) and (country, use.ref) not in listed:

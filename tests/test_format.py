@@ -1,0 +1,324 @@
+"""The format holds real registers as they are (issue 9): explicit states, open points, reviews
+and approval, contacts beyond a Danish company, per-group wording, companion links — in the
+YAML, in the lint, and in every output (issue 10: never an empty cell, no tool jargon).
+
+Each test builds or checks a copy of tests/data/clean (no finding at all) or the example, with
+one change, and reads what the DPO would read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from conftest import DATA, REPO, TODAY
+
+from ropa_build.cli import main
+from ropa_build.labels import load_labels
+from ropa_build.models import Explicit, Organisation, Record, Review
+from ropa_build.pipeline import Options, checked, lint
+from ropa_build.render.view import activity_view, register_view
+from ropa_build.rules import RULES
+
+KUNDER = "records/kunder.yaml"
+SECURITY = "security: Adgangsstyring og kryptering.\n"
+MINIMAL = {"title": "X", "role": "controller", "owner": "O", "updated": "2026-01-01"}
+
+
+def findings(root: Path) -> list[tuple[str, str]]:
+    return [(p.code, p.path) for p in lint(root, Options(today=dt.date.fromisoformat(TODAY)))]
+
+
+def build(root: Path, out: Path, *args: str) -> Path:
+    code = main(["build", "--root", str(root), "--out", str(out), "--today", TODAY, *args])
+    assert code == 0
+    return out
+
+
+def outputs(out: Path, activity: str) -> dict[str, str]:
+    """The text a reader sees of one activity, per format (Word: every paragraph of the file)."""
+    document = docx.Document(str(out / "activities" / f"{activity}.docx"))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return {
+        "md": (out / "register.md").read_text(encoding="utf-8"),
+        "html": (out / "register.html").read_text(encoding="utf-8"),
+        "docx": "\n".join([p.text for p in document.paragraphs] + cells),
+    }
+
+
+# --- explicit states ---------------------------------------------------------------------------
+
+
+def test_a_state_is_written_alone_or_with_a_note_and_the_simple_forms_still_work():
+    record = Record.model_validate(
+        {
+            **MINIMAL,
+            "reviewed": "2026-01-02",
+            "dpo": "not-appointed",
+            "transfers": "none",
+            "security": {"state": "pending", "note": "Afventer IT"},
+            "purposes": "Drift.",  # plain text stays text
+        }
+    )
+    assert record.dpo == Explicit(state="not-appointed")
+    assert record.transfers == Explicit(state="none")
+    assert record.security == Explicit(state="pending", note="Afventer IT")
+    assert record.purposes == "Drift."
+    assert record.reviewed == Review(date=dt.date(2026, 1, 2))
+    organisation = Organisation.model_validate(
+        {"controller": {"name": "A"}, "dpo": {"name": "Anne", "email": "a@b.dk"}}
+    )
+    assert organisation.dpo.email == ["a@b.dk"]
+
+
+def test_a_mistake_in_a_state_or_a_contact_is_reported_once_at_its_own_key(register, ropa):
+    reg = register(DATA / "clean")
+    reg.patch("organisation.yaml", "  title: DPO\n", "  titel: DPO\n")
+    reg.patch("organisation.yaml", "representative: null", "representative: {state: maybe}")
+    result = ropa("check", "--root", reg.root, "--today", TODAY)
+    assert result.code == 1
+    errors = [line for line in result.stderr.splitlines() if "error[" in line]
+    assert len(errors) == 2, errors
+    assert re.search(r"organisation\.yaml:10:\d+: error\[bad-value\]: 'maybe'", errors[0])
+    assert re.search(
+        r"organisation\.yaml:12:3: error\[unknown-key\]: unknown key 'titel'", errors[1]
+    )
+    assert "title" in errors[1]  # did you mean
+    assert "<state>" not in result.stderr and "<value>" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("security", "expected"),
+    [
+        ("security: not-applicable\n", []),  # said on purpose: nothing to find
+        ("security: {state: none, note: Ingen særlige}\n", []),
+        ("security: pending\n", [("open-point", KUNDER)]),  # open until answered
+        ("security: {state: to-be-verified}\n", [("open-point", KUNDER)]),
+        ("", [("missing-item", KUNDER)]),  # forgotten
+    ],
+)
+def test_a_state_counts_as_stated_and_an_open_one_is_an_open_point(register, security, expected):
+    reg = register(DATA / "clean")
+    reg.patch(KUNDER, SECURITY, security)
+    assert findings(reg.root) == expected
+
+
+def test_states_read_as_words_in_every_output_never_an_empty_cell(register, tmp_path):
+    reg = register(DATA / "clean")
+    reg.patch(
+        "organisation.yaml",
+        "dpo:\n  title: DPO\n  name: Dorte Poulsen\n  email: dpo@eksempel.dk\n",
+        "dpo:\n  state: not-appointed\n  note: Artikel 37 gælder ikke.\n",
+    )
+    reg.patch(KUNDER, "mechanism: adequacy", "mechanism: {state: pending, note: Venter på DPF}")
+    reg.patch(KUNDER, "period: 3 år efter kundeforholdets ophør.", "period: to-be-verified")
+    out = build(reg.root, tmp_path / "da")
+    for form, text in outputs(out, "kunder").items():
+        assert "Ikke udpeget" in text and "Artikel 37 gælder ikke." in text, form
+        assert "Afventer afklaring (Venter på DPF)" in text, form
+        assert "Skal verificeres" in text, form
+        assert "not-appointed" not in text and "to-be-verified" not in text, form
+    english = outputs(build(reg.root, tmp_path / "en", "--lang", "en"), "kunder")
+    assert all("Not appointed" in text and "Pending" in text for text in english.values())
+
+
+def test_no_content_cell_is_empty_in_the_example():
+    out_cells = []
+    document = docx.Document(str(_example_out() / "register.docx"))
+    for table in document.tables:
+        for row in table.rows:
+            cells = [c.text.strip() for c in row.cells]
+            if len(cells) >= 3:
+                out_cells.append(cells)
+    empty = [cells for cells in out_cells if not cells[2]]
+    assert out_cells and empty == []
+
+
+_EXAMPLE: dict[str, Path] = {}
+
+
+def _example_out() -> Path:
+    if "out" not in _EXAMPLE:
+        import tempfile
+
+        _EXAMPLE["out"] = build(REPO, Path(tempfile.mkdtemp()) / "out")
+    return _EXAMPLE["out"]
+
+
+# --- open points -------------------------------------------------------------------------------
+
+
+def test_open_points_are_a_visible_section_of_the_activity_in_every_output(register, tmp_path):
+    reg = register(DATA / "clean")
+    reg.patch(
+        KUNDER,
+        SECURITY,
+        SECURITY + "open_points:\n  - kind: question\n    description: Er loggen omfattet?\n"
+        "    raised_by: Dorte Poulsen\n    raised: 2026-11-02\n    about: retention\n"
+        "  - Hvem godkender sletningen?\n",
+    )
+    text = outputs(build(reg.root, tmp_path / "out"), "kunder")
+    for form, shown in text.items():
+        assert "Åbne punkter" in shown, form
+        assert "Spørgsmål til databeskyttelsesrådgiveren" in shown, form
+        assert "Er loggen omfattet?" in shown and "Hvem godkender sletningen?" in shown, form
+        assert "rejst af Dorte Poulsen, den 2. november 2026, vedrører Sletning" in shown, form
+    assert findings(reg.root) == [("open-point", KUNDER)] * 2
+
+
+def test_the_example_holds_the_seeds_open_questions_as_open_points_not_facts():
+    support = yaml.safe_load((REPO / "records/support.yaml").read_text(encoding="utf-8"))
+    mk = next(t for t in support["transfers"]["items"] if t["country"] == "MK")
+    assert mk["mechanism"]["state"] == "to-be-verified" and "documentation" not in mk
+    kinds = [p["kind"] for p in support["open_points"]]
+    assert kinds == ["to-verify", "question", "assumption"]
+    catalogue = (REPO / "catalogue.yaml").read_text(encoding="utf-8")
+    assert "DOOEL" not in catalogue  # the seed names no Macedonian company
+    assert "DOOEL" not in (REPO / "records/loenadministration.yaml").read_text(encoding="utf-8")
+    shown = outputs(_example_out(), "support")["docx"]
+    assert "Standardkontraktbestemmelser" not in shown.split("Tekniske og organisatoriske")[0]
+    assert "Nordmakedonien (MK): Kundeservice i Nordmakedonien — Skal verificeres" in shown
+    # the seed's own wording of the customers' checklist line
+    assert "Identifikationsoplysninger, herunder navn, telefonnummer og e-mail" in shown
+    # null parties are explicit states, shown as words
+    org = (REPO / "organisation.yaml").read_text(encoding="utf-8")
+    assert "null" not in yaml.safe_load(org).values()
+    assert "Ikke relevant — Virksomheden er etableret i Danmark" in shown
+
+
+# --- reviews, approval, version --------------------------------------------------------------
+
+
+def test_who_reviewed_is_shown_and_the_bare_date_still_works(register, tmp_path):
+    reg = register(DATA / "clean")
+    reg.patch(KUNDER, "reviewed: 2026-06-01", "reviewed: {date: 2026-06-01, by: Dorte Poulsen}")
+    text = outputs(build(reg.root, tmp_path / "out"), "kunder")
+    for form, shown in text.items():
+        assert "Senest gennemgået af Dorte Poulsen: 1. juni 2026" in shown, form
+    support = outputs(tmp_path / "out", "support")["docx"]
+    assert "Senest gennemgået: 1. juni 2026" in support  # the date alone
+
+
+def test_the_register_view_has_no_invented_version_and_carries_the_approval(register):
+    reg = register(DATA / "clean")
+    reg.patch("organisation.yaml", '  version: "1"\n', "")
+    labels = load_labels(reg.root, "da")
+    view = register_view(_read(reg.root), labels, "da")
+    assert view.version == "" and view.approval == ""
+    reg.patch(
+        "organisation.yaml",
+        "document:\n",
+        "document:\n  version: '1.1'\n"
+        "  approved: {version: '1.1', date: 2026-06-02, by: Direktionen}\n"
+        "  version_log:\n    - {version: '1.1', date: 2026-06-02, by: DPO, changes: Ny sletning}\n"
+        "  next_review: 2027-06-01\n  review_triggers: [Nyt system]\n"
+        "  introduction: Fortegnelsen dækker hele virksomheden.\n",
+    )
+    view = register_view(_read(reg.root), labels, "da")
+    assert view.version == "1.1"
+    assert view.approval == "Godkendt af Direktionen den 2. juni 2026 (version 1.1)"
+    (about,) = view.about
+    rows = {row.description: row for row in about.rows}
+    assert set(rows) == {
+        "Indledning",
+        "Godkendelse",
+        "Versionslog",
+        "Næste gennemgang",
+        "Anledninger til gennemgang",
+    }
+    assert findings(reg.root) == []  # approved after the last change (2026-06-01)
+
+
+def _read(root: Path):
+    return checked(root, Options(today=dt.date.fromisoformat(TODAY)))[0]
+
+
+# --- contacts --------------------------------------------------------------------------------
+
+
+def test_a_cvr_with_spaces_other_registrations_and_a_contact_person(register, tmp_path):
+    reg = register(DATA / "clean")
+    reg.patch(
+        "organisation.yaml",
+        '  cvr: "12345678"\n',
+        '  cvr: "12 34 56 78"\n  registration: [{kind: Org.nr., number: "912 345 678"}]\n'
+        "  contact_person: Jens Hansen, direktør\n",
+    )
+    assert findings(reg.root) == []
+    shown = outputs(build(reg.root, tmp_path / "out"), "kunder")["docx"]
+    assert "CVR: 12345678" in shown and "Org.nr.: 912 345 678" in shown
+    assert "Kontaktperson: Jens Hansen, direktør" in shown
+
+
+def test_a_placeholder_cvr_is_unfinished_work_not_a_malformed_number(register):
+    reg = register(DATA / "clean")
+    reg.patch("organisation.yaml", '  cvr: "12345678"\n', '  cvr: "[Indsæt CVR]"\n')
+    assert ("todo-left", "organisation.yaml") in findings(reg.root)
+
+
+# --- links, labels, plain words ----------------------------------------------------------------
+
+
+def test_a_relative_link_to_a_companion_document_stays_a_link(register, tmp_path):
+    reg = register(DATA / "clean")
+    reg.patch(
+        KUNDER,
+        "purposes: Levering af vores ydelser til kunderne.",
+        "purposes: Levering af ydelser, se [privatlivspolitikken](docs/privatliv.md) og "
+        "[dette](javascript:alert%281%29) og [hint](//evil.example/x).",
+    )
+    out = build(reg.root, tmp_path / "out")
+    assert "](<docs/privatliv.md>)" in (out / "register.md").read_text(encoding="utf-8")
+    html = (out / "register.html").read_text(encoding="utf-8")
+    assert 'href="docs/privatliv.md"' in html and 'href="javascript' not in html
+    with zipfile.ZipFile(out / "register.docx") as package:
+        rels = package.read("word/_rels/document.xml.rels").decode()
+    assert 'Target="docs/privatliv.md" TargetMode="External"' in rels
+    assert "javascript" not in rels and "evil" not in rels
+
+
+def test_each_processor_shows_its_legal_entity_agreement_and_countries():
+    shown = outputs(_example_out(), "support")["docx"]
+    assert "Juridisk enhed: Zendesk, Inc." in shown
+    assert "Behandles i: Irland og USA" in shown
+    # the processor with no agreement shows the gap, not a blank
+    mk = shown.split("Kundeservice i Nordmakedonien (support")[1]
+    assert mk.split("modtager om")[0].count("Databehandleraftale: Ikke udfyldt") == 1
+
+
+def test_accepted_findings_are_in_plain_words_without_rule_codes():
+    for lang in ("da", "en"):
+        plain = load_labels(REPO, lang)["accepted_findings"]
+        assert {code for code, r in RULES.items() if r.acceptable} <= set(plain), lang
+    text = outputs(_example_out(), "nyhedsbrev")
+    for form, shown in text.items():
+        assert "retention-indefinite" not in shown and "ropa check" not in shown, form
+        assert "Oplysninger opbevares uden fast slettefrist" in shown, form
+
+
+def test_english_labels_follow_article_30s_official_english(tmp_path):
+    out = build(REPO, tmp_path / "en", "--lang", "en")
+    text = (out / "register.md").read_text(encoding="utf-8")
+    assert "Describe:" not in text
+    assert "envisaged time limits for erasure of the different categories of data" in text
+    assert "uniquely identifying a natural person" in text
+    support = text.split("Processing activities concerning Support")[-1]
+    assert "| Sub-processors |" in support
+
+
+def test_danish_processor_rows_follow_article_30_2():
+    shown = outputs(_example_out(), "support")["docx"]
+    assert "på vegne af den enkelte dataansvarlige" in shown
+
+
+def test_the_view_of_an_activity_has_no_empty_row_content():
+    register = _read(REPO)
+    labels = load_labels(REPO, "da")
+    for activity in register.activities:
+        for section in activity_view(register, activity, labels).sections:
+            assert all(row.content for row in section.rows), (activity.id, section.label)
