@@ -158,10 +158,12 @@ def _type(spec: dict[str, Any], ids: list[str]) -> str:
         name = spec["$ref"].rsplit("/", 1)[-1]
         return f"[{name}](#{name.lower()})"
     if "anyOf" in spec:
-        state = {"$ref": "#/$defs/Explicit"}
-        kinds = [_type(s, ids) for s in spec["anyOf"] if s.get("type") != "null" and s != state]
-        told = " or ".join(kinds)
-        return f"{told}, or a [state](#explicit)" if state in spec["anyOf"] else told
+        forms = {"Shared": "a [shared statement](#shared)", "Explicit": "a [state](#explicit)"}
+        refs = {f"#/$defs/{name}": words for name, words in forms.items()}
+        options = [s for s in spec["anyOf"] if s.get("type") != "null"]
+        told = " or ".join(_type(s, ids) for s in options if s.get("$ref") not in refs)
+        extra = [refs[s["$ref"]] for s in options if s.get("$ref") in refs]
+        return f"{told}, or {' or '.join(extra)}" if extra else told
     if spec.get("enum") == ids:
         return "[data category](#data-categories)"
     if "enum" in spec:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ropa_build.errors import Problem, did_you_mean
 from ropa_build.models import DESTINATION_PATTERN
-from ropa_build.models.states import STATE_TAG, VALUE_TAG, value_type
+from ropa_build.models.states import TAGS, value_type
 from ropa_build.source import Loc, Source
 
 
@@ -76,7 +76,7 @@ _TYPE_HELP = {
 def _explain(error: ValidationError, model: type[BaseModel], source: Source) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
-        loc: Loc = tuple(part for part in item["loc"] if part not in (STATE_TAG, VALUE_TAG))
+        loc: Loc = tuple(part for part in item["loc"] if part not in TAGS)
         on_key = loc[-1:] == ("[key]",)  # a mapping's key (a catalogue id) is itself wrong
         loc = loc[:-1] if on_key else loc
         kind, value, ctx = item["type"], item.get("input"), item.get("ctx") or {}

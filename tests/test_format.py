@@ -322,3 +322,34 @@ def test_the_view_of_an_activity_has_no_empty_row_content():
     for activity in register.activities:
         for section in activity_view(register, activity, labels).sections:
             assert all(row.content for row in section.rows), (activity.id, section.label)
+
+
+# --- register-level content stated once ------------------------------------------------------
+
+STATEMENTS = (
+    "statements:\n"
+    "  it: {title: IT-sikkerhedspolitik, text: Kryptering og personligt login.}\n"
+    "  evigt: {title: Arkiv, text: Gemmes på ubestemt tid.}\n"
+    "documents:\n  dpa: {title: Databehandleraftale, link: docs/dpa.pdf, kind: aftale}\n"
+    "document:\n"
+)
+
+
+def test_a_shared_statement_is_stated_once_and_shown_where_a_record_refers_to_it(
+    register, tmp_path
+):
+    reg = register(DATA / "clean")
+    reg.patch("organisation.yaml", "document:\n", STATEMENTS)
+    reg.patch(KUNDER, SECURITY, "security: {shared: it, also: Og log.}\ndocuments: [dpa]\n")
+    assert findings(reg.root) == []
+    for form, shown in outputs(build(reg.root, tmp_path / "out"), "kunder").items():
+        assert "Kryptering og personligt login." in shown, form
+        assert "Fælles for fortegnelsen: IT-sikkerhedspolitik" in shown and "Og log." in shown
+        assert "Tilknyttede dokumenter" in shown and "docs/dpa.pdf" in shown, form
+
+
+def test_rules_read_the_shared_text_a_record_refers_to(register):
+    reg = register(DATA / "clean")
+    reg.patch("organisation.yaml", "document:\n", STATEMENTS)
+    reg.patch(KUNDER, "retention:\n", "retention:\n  description: {shared: evigt}\n")
+    assert ("retention-indefinite", KUNDER) in findings(reg.root)

@@ -195,6 +195,8 @@ def test_docx_table_layout(golden_out: Path) -> None:
         "Tredjelande og internationale",
         "Sletning",
         "Tekniske og organisatoriske",
+        "Tilknyttede dokumenter",
+        "Åbne punkter",
         "Bemærkninger",
     ]
     assert table.count('<w:vMerge w:val="restart"/>') == len(sections)

@@ -51,6 +51,7 @@ from ropa_build.models.document import (
 from ropa_build.models.parties import Contact, Organisation, Party, Registration
 from ropa_build.models.record import Record
 from ropa_build.models.retention import Retention, RetentionRule
+from ropa_build.models.shared import Companion, DocumentRef, Shared, Statement
 from ropa_build.models.states import OPEN_STATES, STATES, Explicit, StateKind, given, stateable
 from ropa_build.models.transfers import Mechanism, Transfer, Transfers
 
@@ -62,12 +63,14 @@ __all__ = [
     "Acceptance",
     "Approval",
     "Catalogue",
+    "Companion",
     "Contact",
     "CountryCode",
     "Cvr",
     "DataSubjects",
     "Day",
     "Destination",
+    "DocumentRef",
     "Email",
     "Explicit",
     "FilledText",
@@ -87,7 +90,9 @@ __all__ = [
     "Review",
     "RichText",
     "Role",
+    "Shared",
     "StateKind",
+    "Statement",
     "Strict",
     "SubjectGroup",
     "System",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ropa_build.models.base import Id, RichText, Strict, text
+from ropa_build.models.states import stateable
 
 
 class SubjectGroup(Strict):
@@ -93,7 +94,7 @@ class RecipientUse(Strict):
 class Recipients(Strict):
     """Categories of recipients (Art. 30(1)(d)), split as the Danish template does."""
 
-    description: RichText | None = text(
+    description: stateable(RichText, shared=True) | None = text(
         "Description", "Beskrivelse", "General description.", "Generel beskrivelse.", default=None
     )
     internal: list[RecipientUse] = text(

@@ -6,8 +6,9 @@ from typing import Any
 
 from pydantic import field_validator
 
-from ropa_build.models.base import CountryCode, Cvr, Email, Strict, text
+from ropa_build.models.base import CountryCode, Cvr, Email, Id, Strict, text
 from ropa_build.models.document import OpenPoint, RegisterInfo
+from ropa_build.models.shared import Companion, Statement
 from ropa_build.models.states import stateable
 from ropa_build.placeholders import placeholder
 
@@ -152,6 +153,25 @@ class Organisation(Strict):
         "Fortegnelsens version, godkendelse, versionslog, gennemgang, indledning, "
         "afgrænsning og roller.",
         default_factory=RegisterInfo,
+    )
+    statements: dict[Id, Statement] = text(
+        "Shared statements",
+        "Fælles tekster",
+        "Texts that hold for several activities, stated once; a record refers to one with "
+        "`{shared: <id>}` (purposes, processing, security, and the descriptions of recipients, "
+        "transfers and retention).",
+        "Tekster, der gælder for flere aktiviteter, skrevet én gang; en aktivitet henviser med "
+        "`{shared: <id>}`.",
+        default_factory=dict,
+    )
+    documents: dict[Id, Companion] = text(
+        "Companion documents",
+        "Tilknyttede dokumenter",
+        "Documents the register refers to (processing agreements, privacy notice, policies), "
+        "by id; records list the ids under `documents`.",
+        "Dokumenter, fortegnelsen henviser til (databehandleraftaler, privatlivspolitik, "
+        "politikker), efter id.",
+        default_factory=dict,
     )
     open_points: list[OpenPoint] = text(
         "Open points (register)",

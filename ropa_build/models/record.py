@@ -7,6 +7,7 @@ from ropa_build.models.content import Acceptance, DataSubjects, LawfulBasis, Rec
 from ropa_build.models.document import OpenPoint, Review
 from ropa_build.models.parties import Contact, Party
 from ropa_build.models.retention import Retention
+from ropa_build.models.shared import DocumentRef
 from ropa_build.models.states import stateable
 from ropa_build.models.transfers import Transfers
 
@@ -67,7 +68,7 @@ class Record(Strict):
         "Kun hvis den afviger.",
         default=None,
     )
-    purposes: stateable(RichText) | None = text(
+    purposes: stateable(RichText, shared=True) | None = text(
         "Purposes", "Formål", "Art. 30(1)(b).", "Art. 30, stk. 1, b.", default=None
     )
     lawful_basis: stateable(LawfulBasis) | None = text(
@@ -87,7 +88,7 @@ class Record(Strict):
         "Hver dataansvarlig, på hvis vegne vi behandler (art. 30, stk. 2, a).",
         default_factory=list,
     )
-    processing: stateable(RichText) | None = text(
+    processing: stateable(RichText, shared=True) | None = text(
         "Categories of processing (processor records)",
         "Kategorier af behandling",
         "Art. 30(2)(b).",
@@ -107,12 +108,21 @@ class Record(Strict):
     retention: stateable(Retention) | None = text(
         "Erasure", "Sletning", "Art. 30(1)(f).", "Art. 30, stk. 1, f.", default=None
     )
-    security: stateable(RichText) | None = text(
+    security: stateable(RichText, shared=True) | None = text(
         "Security measures",
         "Sikkerhedsforanstaltninger",
         "Art. 30(1)(g) / 30(2)(d).",
         "Art. 30, stk. 1, g.",
         default=None,
+    )
+    documents: list[DocumentRef] = text(
+        "Companion documents",
+        "Tilknyttede dokumenter",
+        "Documents this activity refers to: an id from organisation.yaml's `documents`, or "
+        "`{title, link}`.",
+        "Dokumenter, aktiviteten henviser til: et id fra `documents` i organisation.yaml, eller "
+        "`{title, link}`.",
+        default_factory=list,
     )
     open_points: list[OpenPoint] = text(
         "Open points",

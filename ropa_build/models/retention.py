@@ -34,7 +34,7 @@ class RetentionRule(Strict):
 class Retention(Strict):
     """Time limits for erasure (Art. 30(1)(f))."""
 
-    description: RichText | None = text(
+    description: stateable(RichText, shared=True) | None = text(
         "General rule",
         "Generel regel",
         "The rule for all categories not listed separately.",

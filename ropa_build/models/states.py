@@ -23,6 +23,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from ropa_build.models.base import Strict, plain_form, text
+from ropa_build.models.shared import Shared
 
 StateKind = Literal[
     "none", "not-applicable", "not-appointed", "to-be-verified", "not-stated", "pending"
@@ -74,26 +75,29 @@ def _keyword(value: Any) -> Any:
 
 # The two forms' tags. Pydantic puts a tag into an error's location; the error mapper
 # (schema_errors.py) drops them, so a mistake in a contact is reported at its own key.
-STATE_TAG, VALUE_TAG = "<state>", "<value>"
+STATE_TAG, VALUE_TAG, SHARED_TAG = "<state>", "<value>", "<shared>"
+TAGS = (STATE_TAG, VALUE_TAG, SHARED_TAG)
 
 
 def _form(value: Any) -> str:
     if isinstance(value, Explicit) or (isinstance(value, dict) and "state" in value):
         return STATE_TAG
+    if isinstance(value, Shared) or (isinstance(value, dict) and "shared" in value):
+        return SHARED_TAG
     return VALUE_TAG
 
 
-def stateable(kind: Any) -> Any:
-    """``kind``, or an explicit state in its place (the keyword alone or with a note).
+def stateable(kind: Any, *, shared: bool = False) -> Any:
+    """``kind``, or an explicit state in its place (the keyword alone or with a note); with
+    ``shared``, also a reference to a statement stated once (``{shared: it-sikkerhed}``).
 
-    The union is tagged by the value's form (a mapping with ``state``, or anything else), so a
-    mistake in a contact is reported as one, not also as a failed state.
+    The union is tagged by the value's form (a mapping with ``state``, with ``shared``, or
+    anything else), so a mistake in a contact is reported as one, not also as a failed state.
     """
-    return Annotated[
-        Annotated[Explicit, Tag(STATE_TAG)] | Annotated[kind, Tag(VALUE_TAG)],
-        Discriminator(_form),
-        BeforeValidator(_keyword),
-    ]
+    forms = Annotated[Explicit, Tag(STATE_TAG)] | Annotated[kind, Tag(VALUE_TAG)]
+    if shared:
+        forms = forms | Annotated[Shared, Tag(SHARED_TAG)]
+    return Annotated[forms, Discriminator(_form), BeforeValidator(_keyword)]
 
 
 def value_type(annotation: Any) -> Any:
@@ -103,11 +107,12 @@ def value_type(annotation: Any) -> Any:
         annotation = get_args(annotation)[0]
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         rest = [value_type(a) for a in get_args(annotation) if a is not type(None)]
-        rest = [a for a in rest if a is not Explicit] or rest
+        rest = [a for a in rest if a not in (Explicit, Shared)] or rest
         return value_type(rest[0]) if len(rest) == 1 else annotation
     return annotation
 
 
 def given(value: Any) -> Any:
-    """The value where there is one; None for an explicit state (nothing to look into)."""
-    return None if isinstance(value, Explicit) else value
+    """The value where there is one; None for an explicit state or a shared statement (nothing
+    of the record's own to look into)."""
+    return None if isinstance(value, Explicit | Shared) else value

@@ -49,7 +49,7 @@ class Transfer(Strict):
 class Transfers(Strict):
     """Transfers to third countries (Art. 30(1)(e), 30(2)(c)); state 'none' explicitly."""
 
-    description: RichText | None = text(
+    description: stateable(RichText, shared=True) | None = text(
         "Description",
         "Beskrivelse",
         "General statement, e.g. 'No transfers'.",

@@ -8,7 +8,7 @@ rows, so the document stays Datatilsynet's table. No cell is left empty: a field
 
 from __future__ import annotations
 
-from ropa_build.models import Contact, Explicit, OpenPoint, Record, given
+from ropa_build.models import Contact, Explicit, OpenPoint, Record, Shared, given
 from ropa_build.render.blocks import (
     contact_block,
     contacts,
@@ -20,7 +20,7 @@ from ropa_build.render.blocks import (
 )
 from ropa_build.render.blocks import state as state_block
 from ropa_build.render.rows import Row, Section
-from ropa_build.richtext import Block, Break, Inline, Para, Strong, Text
+from ropa_build.richtext import Block, Break, Emph, Inline, Para, Strong, Text
 from ropa_build.validate import Register
 
 
@@ -56,7 +56,7 @@ class Sections:
         )
         processing = Section(
             self.section_label["processing"],
-            (self._row("processing", rich(record.processing, self.labels)),),
+            (self._row("processing", self._text(record.processing)),),
         )
         optional = [
             self._purposes() if record.purposes or record.lawful_basis else None,
@@ -88,6 +88,35 @@ class Sections:
             head = Strong((Text(f"{what[:1].upper()}{what[1:]}: "),))
             rows.append(self._row("accepted", (Para((head, Text(item.reason))),)))
         return Section(self.section_label["notes"], tuple(rows))
+
+    def _text(self, value) -> tuple[Block, ...]:
+        """Record text; a shared statement as its text, marked as the register's, then what
+        holds for this activity only (``also``)."""
+        if not isinstance(value, Shared):
+            return rich(value, self.labels)
+        statement = self.register.organisation.statements.get(value.shared)
+        if statement is None:  # the lint reports it (unknown-shared); the document says so
+            return (Para((Text(self.labels["states"]["missing"]),)),)
+        note = self.words["shared"].format(title=statement.title)
+        return (
+            *rich(statement.text, self.labels),
+            Para((Emph((Text(note),)),)),
+            *rich(value.also, self.labels),
+        )
+
+    def documents(self) -> Section:
+        """The companion documents the activity refers to, as links where they are links."""
+        known, rows = self.register.organisation.documents, []
+        for ref in self.record.documents:
+            found = known.get(ref.ref) if ref.ref else None
+            title = ref.title or (found.title if found else ref.ref) or ""
+            link = ref.link or (found.link if found else None)
+            kind = found.kind if found and found.kind else self.words["document"]
+            nodes: list[Inline] = [Text(title)]
+            if link:
+                nodes += [Break(), reference(link)]
+            rows.append(Row(kind[:1].upper() + kind[1:], (Para(tuple(nodes)),)))
+        return Section(self.section_label["documents"], tuple(rows))
 
     def _row(
         self,
@@ -125,7 +154,7 @@ class Sections:
         return Section(self.section_label[section], tuple(rows))
 
     def _purposes(self) -> Section:
-        rows = [self._row("purposes", rich(self.record.purposes, self.labels))]
+        rows = [self._row("purposes", self._text(self.record.purposes))]
         basis = self.record.lawful_basis
         if isinstance(basis, Explicit):
             rows.append(self._row("lawful_basis", (state_block(basis, self.labels),)))
@@ -139,9 +168,7 @@ class Sections:
                     content.append(Para((Text(words[article].format(letters=joined)),)))
             if basis.art10:
                 content.append(Para((Text(words["art10"].format(ground=basis.art10)),)))
-            rows.append(
-                self._row("lawful_basis", (*content, *rich(basis.description, self.labels)))
-            )
+            rows.append(self._row("lawful_basis", (*content, *self._text(basis.description))))
         return Section(self.section_label["purposes"], tuple(rows))
 
     def _subjects(self) -> Section:
@@ -177,7 +204,7 @@ class Sections:
         if isinstance(recipients, Explicit):
             rows = [self._row("recipients", (state_block(recipients, self.labels),))]
             return Section(self.section_label["recipients"], tuple(rows))
-        description = rich(recipients.description, self.labels) if recipients else ()
+        description = self._text(recipients.description) if recipients else ()
         if recipients and not description:  # the parts below say it
             description = (Para((Text(self.words["listed_below"]),)),)
         rows = [self._row("recipients", description)]
@@ -241,7 +268,7 @@ class Sections:
         if isinstance(transfers, Explicit) or transfers is None:
             content = (state_block(transfers, self.labels),) if transfers else ()
             return Section(self.section_label["transfers"], (self._row("transfers", content),))
-        content: list[Block] = list(rich(transfers.description, self.labels))
+        content: list[Block] = list(self._text(transfers.description))
         for item in transfers.items:
             system = self.register.catalogue.systems.get(item.recipient)
             recipient = system.name if system else item.recipient
@@ -267,7 +294,7 @@ class Sections:
         if isinstance(retention, Explicit) or retention is None:
             content = (state_block(retention, self.labels),) if retention else ()
             return Section(self.section_label["retention"], (self._row("retention", content),))
-        content: list[Block] = list(rich(retention.description, self.labels))
+        content: list[Block] = list(self._text(retention.description))
         for rule in retention.rules:
             label = self._categories(rule.categories)
             if rule.subjects:
@@ -277,7 +304,7 @@ class Sections:
         return Section(self.section_label["retention"], (self._row("retention", tuple(content)),))
 
     def _security(self) -> Section:
-        content = rich(self.record.security, self.labels)
+        content = self._text(self.record.security)
         return Section(self.section_label["security"], (self._row("security", content),))
 
 

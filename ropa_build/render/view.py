@@ -108,5 +108,7 @@ def activity_view(register: Register, activity: Activity, labels: dict) -> Activ
         title,
         month[:1].upper() + month[1:],
         meta,
-        tuple(s for s in [*sections, build.open_points(), build.notes()] if s.rows),
+        tuple(
+            s for s in [*sections, build.documents(), build.open_points(), build.notes()] if s.rows
+        ),
     )

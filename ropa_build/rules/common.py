@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from ropa_build.models import RecipientUse, SubjectGroup, Transfer, given
+from ropa_build.models import RecipientUse, Shared, SubjectGroup, Transfer, given
 from ropa_build.validate import Activity, Register
 
 
@@ -17,6 +17,14 @@ def stated(value: object) -> bool:
     if isinstance(value, BaseModel):
         return any(stated(item) for _, item in value)
     return bool(value)
+
+
+def shared_text(register: Register, value: object) -> object:
+    """A shared statement's text in place of the reference to it (rules read what is meant)."""
+    if isinstance(value, Shared):
+        statement = register.organisation.statements.get(value.shared)
+        return "\n\n".join(filter(None, [statement.text if statement else None, value.also]))
+    return value
 
 
 def controllers(register: Register) -> Iterator[Activity]:

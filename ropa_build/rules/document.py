@@ -14,26 +14,32 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from pydantic import BaseModel
 
-from ropa_build.models import Explicit, OpenPoint
+from ropa_build.errors import did_you_mean
+from ropa_build.models import DocumentRef, Explicit, OpenPoint, Shared
 from ropa_build.rules.registry import RECORD, Example, Finding, rule
 from ropa_build.source import Loc, Source
 from ropa_build.validate import Register
 
 
-def open_states(value: object, loc: Loc = ()) -> Iterator[tuple[Loc, Explicit]]:
-    """Every open explicit state (to-be-verified, pending) inside a model, with its location."""
-    if isinstance(value, Explicit):
-        if value.open:
-            yield loc, value
+def inside(value: object, kind: type, loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
+    """Every ``kind`` inside a model (a state, a shared reference), with its location."""
+    if isinstance(value, kind):
+        yield loc, value
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            yield from open_states(getattr(value, name), (*loc, name))
+            yield from inside(getattr(value, name), kind, (*loc, name))
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            yield from open_states(item, (*loc, i))
+            yield from inside(item, kind, (*loc, i))
+
+
+def open_states(value: object) -> Iterator[tuple[Loc, Explicit]]:
+    """Every open explicit state (to-be-verified, pending) inside a model, with its location."""
+    return ((loc, state) for loc, state in inside(value, Explicit) if state.open)
 
 
 def _points(source: Source, model: BaseModel, points: list[OpenPoint]) -> Iterator[Finding]:
@@ -116,3 +122,45 @@ def _approval_outdated(register: Register, today: dt.date) -> Iterator[Finding]:
             f"the approval of {approved.date.isoformat()} is older than changes to: {names}",
             "have the register approved again and update `document.approved`",
         )
+
+
+@rule(
+    "unknown-shared",
+    "error",
+    "Art. 30 (one register, read unambiguously)",
+    Example(
+        RECORD,
+        "security: {shared: it-sikkerhd}\n",
+        "security: Personligt login med to-faktor.\n",
+    ),
+)
+def _unknown_shared(register: Register, today: dt.date) -> Iterator[Finding]:
+    """A record refers to a shared statement (``{shared: <id>}``) or a companion document (an id
+    under ``documents``) that organisation.yaml does not hold: the text the record means cannot
+    be found, so the register cannot be read as written."""
+    organisation = register.organisation
+    statements, documents = list(organisation.statements), list(organisation.documents)
+    for activity in register.activities:
+        for loc, ref in inside(activity.record, Shared):
+            if ref.shared not in statements:
+                yield Finding(
+                    activity.source,
+                    (*loc, "shared"),
+                    f"no shared statement '{ref.shared}' in organisation.yaml",
+                    did_you_mean(ref.shared, statements, "add it under `statements:`"),
+                )
+        for loc, doc in inside(activity.record, DocumentRef):
+            if doc.ref and doc.ref not in documents:
+                yield Finding(
+                    activity.source,
+                    loc,
+                    f"no companion document '{doc.ref}' in organisation.yaml",
+                    did_you_mean(doc.ref, documents, "add it under `documents:`"),
+                )
+            elif not doc.ref and not doc.title:
+                yield Finding(
+                    activity.source,
+                    loc,
+                    "a companion document needs its id or its title",
+                    "write the id of one under `documents:` in organisation.yaml, or a title",
+                )

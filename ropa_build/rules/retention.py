@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 
 from ropa_build.models import given
-from ropa_build.rules.common import groups
+from ropa_build.rules.common import groups, shared_text
 from ropa_build.rules.registry import RECORD, Example, Finding, rule
 from ropa_build.validate import Register
 
@@ -94,7 +94,7 @@ def _retention_indefinite(register: Register, today: dt.date) -> Iterator[Findin
         retention = given(activity.record.retention)
         if retention is None:
             continue
-        texts = [(("retention", "description"), retention.description)]
+        texts = [(("retention", "description"), shared_text(register, retention.description))]
         texts += [
             (("retention", "rules", i, "period"), r.period) for i, r in enumerate(retention.rules)
         ]
