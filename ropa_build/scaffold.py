@@ -159,6 +159,18 @@ retention:
 security: |
   TODO: Fx adgangsstyring, kryptering, logning / e.g. access control, encryption, logging.
 
+# Eller en fælles tekst fra organisation.yaml / or a statement shared in organisation.yaml:
+# security:
+#   shared: it-sikkerhed
+#   also: Det, der kun gælder her / what holds only here
+
+# Tilknyttede dokumenter / companion documents: et id fra / an id from organisation.yaml, eller /
+# or the document itself:
+documents: []
+#   - ref: dpa-kunder
+#   - title: Risikovurdering / risk assessment
+#     link: docs/risiko.pdf
+
 # Åbne punkter / open points (antagelser, spørgsmål til DPO, forhold der skal verificeres /
 # assumptions, questions for the DPO, facts to be verified); ropa check viser dem / lists them:
 open_points: []
