@@ -70,6 +70,13 @@ _CONTROLLER = """
 # Kun for databehandlere / processor records only (art. 30, stk. 2, a-b):
 # dataansvarlige, vi behandler for / controllers we act for
 controllers: []
+#   - name: ...                   # for hver / for each; kontaktoplysninger som / contacts as above
+#     representative: {{name: ...}} # Den dataansvarliges repræsentant / its representative
+#     agreement:                    # Databehandleraftalen / the processing agreement
+#       version: v3
+#       date: 2026-01-15
+#       status: signed              # draft, signed, terminated
+#     onboarded: 2025-06-01         # Kunde siden / customer since
 # Kategorier af behandling for dem / categories of processing done for them
 processing: null
 """
@@ -83,6 +90,13 @@ controllers:
     # web: ...                                   # Hjemmeside / website
     # phone: ...                                 # Telefon / phone
     # email: ...                                 # E-mail (en eller flere / one or more)
+#   - name: ...                   # for hver / for each; kontaktoplysninger som / contacts as above
+#     representative: {{name: ...}} # Den dataansvarliges repræsentant / its representative
+#     agreement:                    # Databehandleraftalen / the processing agreement
+#       version: v3
+#       date: 2026-01-15
+#       status: signed              # draft, signed, terminated
+#     onboarded: 2025-06-01         # Kunde siden / customer since
 # Kategorier af behandling / categories of processing (art. 30, stk. 2, b)
 processing: |
   TODO: Hvad gør vi for de dataansvarlige? / What do we do for the controllers?
@@ -94,6 +108,14 @@ lawful_basis:
   art6: []            # Art. 6, stk. 1, litra a-f / letters a-f, fx / e.g. [b]
   art9: []            # Art. 9, stk. 2, litra a-j, for følsomme oplysninger / special categories
   art10: null         # Hjemmel for strafbare forhold / ground for criminal-offence data
+  statutes: []        # Lovgrundlag / national statutes, fx / e.g.:
+  #   - law: databeskyttelsesloven
+  #     section: § 11, stk. 2
+  grounds: []         # Kun for et formål, en gruppe, en kategori / for one part only, fx / e.g.:
+  #   - applies_to: offentliggørelse på hjemmesiden / publication on the web
+  #     art6: [a]
+  #     alternatives: false        # true: og/eller / and/or
+  #     other: cookiebekendtgørelsen § 3   # Hjemmel uden for forordningen / outside the GDPR
   description: |      # Forklaring / explanation
     TODO: Fx aftale med kunden / e.g. the contract with the customer."""
 
@@ -133,6 +155,7 @@ recipients:
   #       todo: [identification]
   #     note: ...                      # Bemærkning / note
   others: []          # Andre modtagere / other recipients
+  roles: []           # Modtagere efter rolle / by role, fx / e.g. [medarbejdere med arbejdsbetinget behov]
 
 # Tredjelande / third-country transfers (art. 30, stk. 1, e); skriv "ingen" udtrykkeligt /
 # state "none" explicitly
@@ -145,19 +168,45 @@ transfers:
   #     mechanism: scc                 # adequacy, scc, bcr, code_of_conduct, certification,
   #                                    # derogation
   #     documentation: ...             # Hvor garantierne er dokumenteret / where documented
+  #     alternatives: [scc]            # Alternative grundlag / alternative mechanisms
+  #     scc_module: 2                  # SCC-modul 1-4 / SCC module
+  #     tia: ...                       # Vurdering af overførslen / transfer impact assessment
+  #     measures: ...                  # Supplerende foranstaltninger / supplementary measures
+  #     derogation: a                  # Art. 49, stk. 1, litra / letter (mechanism: derogation)
+  #     same_entity: false             # true: egne medarbejdere / own staff (no transfer)
 
 # Sletning / erasure (art. 30, stk. 1, f)
 retention:
   description: |      # Generel regel / general rule
     TODO: Hvornår slettes oplysningerne? / When is the data erased?
+  policy: draft       # Slettepolitikkens status / policy status: draft, approved
   rules: []           # Frister pr. kategori / limits per data category, fx / e.g.:
   #   - categories: [identification]   # Kategorier / data categories
   #     subjects: [todo]               # Kun disse grupper / only these groups (default: all)
   #     period: 5 år efter kundeforholdets ophør / 5 years after the customer relationship ends
+  #     records: log                   # Eller en type registrering / or a kind of record
+  #     counted_from: kundeforholdets ophør   # Regnet fra / counted from
+  #     minimum: 5 år                  # Mindst / at least
+  #     maximum: 6 år                  # Højst / at most
+  #     method: delete                 # delete eller / or anonymise
+  #     statute: bogføringsloven § 10  # Hjemmel / statute
 
 # Sikkerhedsforanstaltninger / security measures (art. 30, stk. 1, g)
 security: |
   TODO: Fx adgangsstyring, kryptering, logning / e.g. access control, encryption, logging.
+
+# Om aktiviteten / about the activity (ekstra rækker / extra rows):
+number: null            # Aktivitetsnummer / activity number, fx / e.g. "3.2"
+unit: null              # Organisatorisk enhed / organisation unit, fx / e.g. Salg › Norden
+status: active          # planned, active, retired
+dpia: null              # Konsekvensanalyse (art. 35) / DPIA, fx / e.g.:
+#   required: true
+#   status: done        # not-started, in-progress, done
+#   risk: high          # low, medium, high
+#   date: 2026-01-15
+#   link: docs/dpia.pdf
+data_source: null       # Kilde, hvis ikke den registrerede (art. 14) / source (Art. 14)
+automated_decisions: none   # Automatiske afgørelser (art. 22) / automated decisions
 
 # Eller en fælles tekst fra organisation.yaml / or a statement shared in organisation.yaml:
 # security:

@@ -353,3 +353,91 @@ def test_rules_read_the_shared_text_a_record_refers_to(register):
     reg.patch("organisation.yaml", "document:\n", STATEMENTS)
     reg.patch(KUNDER, "retention:\n", "retention:\n  description: {shared: evigt}\n")
     assert ("retention-indefinite", KUNDER) in findings(reg.root)
+
+
+# --- the structure real documents need (issue 9, items 5, 10, 11, 12, 13, 14, 15) ---------------
+
+SUPPORT = "records/support.yaml"
+RICH_KUNDER = {
+    "role: controller\n": "role: controller\nnumber: '3.2'\nunit: Salg › Norden\nstatus: active\n"
+    "dpia: {required: true, status: in-progress, risk: high, link: docs/dpia.pdf}\n"
+    "data_source: Kundens egen registrering i webshoppen.\nautomated_decisions: none\n",
+    "  art6: [b, c]\n": "  art6: [b, c]\n  statutes: [{law: bogføringsloven, section: § 10}]\n"
+    "  grounds:\n    - applies_to: nyhedsbreve\n      art6: [a, f]\n      alternatives: true\n"
+    "      other: markedsføringsloven § 10\n",
+    "  others:\n": "  roles: [Medarbejdere med et arbejdsbetinget behov]\n  others:\n",
+    "      mechanism: adequacy\n": "      mechanism: adequacy\n      alternatives: [scc]\n"
+    "      scc_module: 2\n      tia: docs/tia-us.pdf\n      same_entity: false\n",
+    "      period: 3 år efter kundeforholdets ophør.\n": "      period: 3 år.\n"
+    "      counted_from: kundeforholdets ophør\n      minimum: 3 år\n      maximum: 4 år\n"
+    "      method: anonymise\n      statute: forældelsesloven § 3\n"
+    "    - categories: []\n      records: Sikkerhedskopier\n      period: 35 dage.\n",
+}
+
+
+def test_each_new_field_is_written_in_yaml_checks_clean_and_reads_in_the_document(
+    register, tmp_path
+):
+    reg = register(DATA / "clean")
+    for old, new in RICH_KUNDER.items():
+        reg.patch(KUNDER, old, new)
+    reg.patch(
+        SUPPORT,
+        "  - {name: Vores kunder, web: https://eksempel.dk/konto}\n",
+        "  - name: Vores kunder\n    web: https://eksempel.dk/konto\n"
+        "    agreement: {version: v3, date: 2026-01-15, status: signed}\n"
+        "    representative: {name: EU-Rep GmbH}\n",
+    )
+    reg.patch(
+        "catalogue.yaml",
+        "    countries: [MK]\n",
+        "    countries: [MK]\n    established: MK\n    authorisation: general\n",
+    )
+    assert findings(reg.root) == []
+    out = build(reg.root, tmp_path / "out")
+    kunder, support = outputs(out, "kunder")["docx"], outputs(out, "support")["docx"]
+    for expected in (
+        "Supplerende oplysninger",
+        "Aktivitetsnummer\n3.2",
+        "Salg › Norden",
+        "Påkrævet · Status: I gang · Risikoniveau: Høj",
+        "Kundens egen registrering i webshoppen.",
+        "Automatiske afgørelser, herunder profilering (artikel 22)\nIngen",
+        "Lovgrundlag: bogføringsloven § 10",
+        "For nyhedsbreve: Artikel 6, stk. 1, litra a og/eller f; markedsføringsloven § 10",
+        "Modtagere efter rolle\nMedarbejdere med et arbejdsbetinget behov",
+        "Alternativt grundlag: Standardkontraktbestemmelser",
+        "Modul: Modul 2 (dataansvarlig til databehandler)",
+        "Vurdering af overførslen: docs/tia-us.pdf",
+        "Modtageren er en anden juridisk enhed.",
+        "Regnet fra: kundeforholdets ophør · Mindst: 3 år · Højst: 4 år · Metode: Anonymisering",
+        "Sikkerhedskopier: 35 dage.",
+    ):
+        assert expected in kunder, expected
+    assert "Databehandleraftale: v3, 15. januar 2026, underskrevet" in support
+    assert "Repræsentant: EU-Rep GmbH" in support
+    assert "Etableret i: Nordmakedonien" in support
+    assert "Godkendelse som underdatabehandler: Generel godkendelse" in support
+
+
+@pytest.mark.parametrize(("same_entity", "found"), [("true", False), ("false", True), ("", True)])
+def test_own_staff_abroad_is_no_transfer_and_another_entity_is(register, same_entity, found):
+    """EDPB Guidelines 05/2021: the catalogue's same_entity decides; left out, the rule asks."""
+    reg = register(DATA / "clean")
+    reg.patch(SUPPORT, "transfers:\n  items:\n", "transfers:\n  description: Ingen.\n  old:\n")
+    reg.patch(SUPPORT, "  old:\n", "  items: []\n  old:\n")
+    text = (reg.root / SUPPORT).read_text(encoding="utf-8")
+    (reg.root / SUPPORT).write_text(text.split("  old:\n")[0] + "security: Log.\n")
+    if same_entity:
+        reg.patch(
+            "catalogue.yaml",
+            "    countries: [MK]\n",
+            f"    countries: [MK]\n    same_entity: {same_entity}\n",
+        )
+    problems = lint(reg.root, Options(today=dt.date.fromisoformat(TODAY)))
+    hits = [p for p in problems if p.code == "unlisted-transfer"]
+    assert bool(hits) is found
+    if same_entity == "false":
+        assert "is another entity: add a transfer" in hits[0].hint
+    elif not same_entity and hits:
+        assert "same_entity: true" in hits[0].hint

@@ -32,6 +32,8 @@ def _key_transfer(item: dict) -> str:
 def _key_rule(item: dict) -> str:
     subjects = ", ".join(sorted(map(str, item.get("subjects") or ())))
     categories = ", ".join(sorted(map(str, item.get("categories") or ())))
+    if item.get("records"):  # a rule for a kind of record (logs, backups)
+        categories = f"{item['records']} {categories}".strip()
     return f"{subjects}: {categories}" if subjects else categories
 
 

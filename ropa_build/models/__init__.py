@@ -17,6 +17,7 @@ lawful basis), :mod:`.transfers`, :mod:`.retention` and :mod:`.record`. Import f
 ``ropa_build.models``: every public name is re-exported here.
 """
 
+from ropa_build.models.assessment import Dpia
 from ropa_build.models.base import (
     DESTINATION_PATTERN,
     ORGANISATION_PREFIX,
@@ -32,11 +33,11 @@ from ropa_build.models.base import (
     Strict,
     text,
 )
+from ropa_build.models.basis import Ground, LawfulBasis, Statute
 from ropa_build.models.catalogue import Catalogue, System
 from ropa_build.models.content import (
     Acceptance,
     DataSubjects,
-    LawfulBasis,
     Recipients,
     RecipientUse,
     SubjectGroup,
@@ -48,7 +49,14 @@ from ropa_build.models.document import (
     Review,
     VersionEntry,
 )
-from ropa_build.models.parties import Contact, Organisation, Party, Registration
+from ropa_build.models.parties import (
+    Agreement,
+    Contact,
+    ControllerParty,
+    Organisation,
+    Party,
+    Registration,
+)
 from ropa_build.models.record import Record
 from ropa_build.models.retention import Retention, RetentionRule
 from ropa_build.models.shared import Companion, DocumentRef, Shared, Statement
@@ -61,19 +69,23 @@ __all__ = [
     "ORGANISATION_PREFIX",
     "STATES",
     "Acceptance",
+    "Agreement",
     "Approval",
     "Catalogue",
     "Companion",
     "Contact",
+    "ControllerParty",
     "CountryCode",
     "Cvr",
     "DataSubjects",
     "Day",
     "Destination",
     "DocumentRef",
+    "Dpia",
     "Email",
     "Explicit",
     "FilledText",
+    "Ground",
     "Id",
     "LawfulBasis",
     "Mechanism",
@@ -93,6 +105,7 @@ __all__ = [
     "Shared",
     "StateKind",
     "Statement",
+    "Statute",
     "Strict",
     "SubjectGroup",
     "System",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ropa_build.models.base import Destination, Id, Strict, text
+from ropa_build.models.base import CountryCode, Destination, Id, Strict, text
 
 
 class System(Strict):
@@ -45,6 +45,31 @@ class System(Strict):
         "Databehandleraftale",
         "Where the agreement is (link or reference).",
         "Hvor databehandleraftalen findes.",
+        default=None,
+    )
+    established: CountryCode | None = text(
+        "Established in",
+        "Etableret i",
+        "ISO code of the country where the legal entity is established (`countries` says where "
+        "it processes).",
+        "Landekode for det land, hvor den juridiske enhed er etableret.",
+        default=None,
+    )
+    authorisation: Literal["general", "specific"] | None = text(
+        "Authorisation (sub-processor)",
+        "Godkendelse (underdatabehandler)",
+        "How the controller authorised it (Art. 28(2)): general (with notice of changes) or "
+        "specific.",
+        "Hvordan den dataansvarlige har godkendt den (art. 28, stk. 2): generel eller specifik.",
+        default=None,
+    )
+    same_entity: bool | None = text(
+        "Same legal entity",
+        "Samme juridiske enhed",
+        "true: it is the organisation's own staff (e.g. working from abroad), not another "
+        "entity; access from a third country is then no transfer (EDPB Guidelines 05/2021). "
+        "false: another entity. Left out: not known.",
+        "true: organisationens egne medarbejdere, ikke en anden enhed (EDPB 05/2021).",
         default=None,
     )
     dpf_certified: bool = text(

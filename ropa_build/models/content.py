@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from ropa_build.models.base import Id, RichText, Strict, text
 from ropa_build.models.states import stateable
 
@@ -111,37 +109,19 @@ class Recipients(Strict):
         "Databehandlere og underleverandører.",
         default_factory=list,
     )
+    roles: list[str] = text(
+        "Recipients by role",
+        "Modtagere efter rolle",
+        "Recipients named by their role, e.g. 'medarbejdere med et arbejdsbetinget behov'.",
+        "Modtagere angivet ved deres rolle, fx 'medarbejdere med et arbejdsbetinget behov'.",
+        default_factory=list,
+    )
     others: list[RecipientUse] = text(
         "Other recipients",
         "Andre modtagere",
         "Recipients to whom data is disclosed.",
         "Modtagere, som oplysningerne videregives til.",
         default_factory=list,
-    )
-
-
-class LawfulBasis(Strict):
-    """Art. 6(1) basis, Art. 9(2) condition and Art. 10 ground (not in Art. 30, but asked for)."""
-
-    art6: list[Literal["a", "b", "c", "d", "e", "f"]] = text(
-        "Art. 6(1)", "Art. 6, stk. 1", "Letters a–f.", "Litra a–f.", default_factory=list
-    )
-    art9: list[Literal["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]] = text(
-        "Art. 9(2)",
-        "Art. 9, stk. 2",
-        "Letters a–j, for special categories.",
-        "Litra a–j, for følsomme oplysninger.",
-        default_factory=list,
-    )
-    art10: str | None = text(
-        "Art. 10 ground",
-        "Hjemmel for strafbare forhold",
-        "Legal ground for criminal-offence data (e.g. databeskyttelsesloven § 8).",
-        "Hjemmel, fx databeskyttelsesloven § 8.",
-        default=None,
-    )
-    description: RichText | None = text(
-        "Explanation", "Forklaring", "Free text.", "Fritekst.", default=None
     )
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import field_validator
 
-from ropa_build.models.base import CountryCode, Cvr, Email, Id, Strict, text
+from ropa_build.models.base import CountryCode, Cvr, Day, Email, Id, Strict, text
 from ropa_build.models.document import OpenPoint, RegisterInfo
 from ropa_build.models.shared import Companion, Statement
 from ropa_build.models.states import stateable
@@ -101,6 +101,54 @@ class Contact(Strict):
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
+
+
+class Agreement(Strict):
+    """The processing agreement with one controller (Art. 28(3))."""
+
+    version: str | None = text(
+        "Version",
+        "Version",
+        "The agreement's version, e.g. v3.",
+        "Aftalens version.",
+        default=None,
+    )
+    date: Day | None = text("Date", "Dato", "Date signed.", "Underskrevet den.", default=None)
+    status: Literal["draft", "signed", "terminated"] | None = text(
+        "Status",
+        "Status",
+        "draft, signed or terminated.",
+        "Udkast, underskrevet, ophørt.",
+        default=None,
+    )
+
+
+class ControllerParty(Contact):
+    """A controller on whose behalf a processor acts (Art. 30(2)(a)), with its representative
+    and the processing agreement; one entry may stand for every customer under a standard
+    agreement (its name says so, its exceptions are listed as their own entries)."""
+
+    representative: Contact | None = text(
+        "Representative",
+        "Repræsentant",
+        "The controller's representative (Art. 27), where it has one.",
+        "Den dataansvarliges repræsentant (art. 27), hvis den har en.",
+        default=None,
+    )
+    agreement: Agreement | None = text(
+        "Processing agreement",
+        "Databehandleraftale",
+        "The agreement's version, date and status.",
+        "Aftalens version, dato og status.",
+        default=None,
+    )
+    onboarded: Day | None = text(
+        "Onboarded",
+        "Kunde siden",
+        "Date processing began.",
+        "Dato for behandlingens start.",
+        default=None,
+    )
 
 
 # A party, or an explicit state in its place (`dpo: not-appointed`).

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from ropa_build.models.assessment import Dpia
 from ropa_build.models.base import Day, RichText, Role, Strict, text
-from ropa_build.models.content import Acceptance, DataSubjects, LawfulBasis, Recipients
+from ropa_build.models.basis import LawfulBasis
+from ropa_build.models.content import Acceptance, DataSubjects, Recipients
 from ropa_build.models.document import OpenPoint, Review
-from ropa_build.models.parties import Contact, Party
+from ropa_build.models.parties import Contact, ControllerParty, Party
 from ropa_build.models.retention import Retention
 from ropa_build.models.shared import DocumentRef
 from ropa_build.models.states import stateable
@@ -81,7 +85,7 @@ class Record(Strict):
         "Art. 30, stk. 1, c.",
         default=None,
     )
-    controllers: list[Contact] = text(
+    controllers: list[ControllerParty] = text(
         "Controllers (processor records)",
         "Dataansvarlige (databehandler)",
         "Each controller on whose behalf we process (Art. 30(2)(a)).",
@@ -113,6 +117,49 @@ class Record(Strict):
         "Sikkerhedsforanstaltninger",
         "Art. 30(1)(g) / 30(2)(d).",
         "Art. 30, stk. 1, g.",
+        default=None,
+    )
+    number: str | None = text(
+        "Activity number",
+        "Aktivitetsnummer",
+        "The activity's number in the register, e.g. 3.2 (shown beside the owner).",
+        "Aktivitetens nummer i fortegnelsen, fx 3.2.",
+        default=None,
+    )
+    unit: str | None = text(
+        "Organisation unit",
+        "Organisatorisk enhed",
+        "The unit responsible, in its hierarchy, e.g. 'Salg › Norden'.",
+        "Den ansvarlige enhed i organisationen, fx 'Salg › Norden'.",
+        default=None,
+    )
+    status: Literal["planned", "active", "retired"] | None = text(
+        "Status",
+        "Status",
+        "planned, active or retired (a retired activity still has data to erase).",
+        "planlagt, aktiv eller ophørt.",
+        default=None,
+    )
+    dpia: Dpia | None = text(
+        "DPIA",
+        "Konsekvensanalyse (DPIA)",
+        "Art. 35: whether one is required, its status, risk level and link.",
+        "Art. 35: om den er påkrævet, status, risikoniveau og link.",
+        default=None,
+    )
+    data_source: stateable(RichText) | None = text(
+        "Source of the data",
+        "Oplysningernes kilde",
+        "Where the data comes from when not from the data subject (Art. 14(2)(f)).",
+        "Hvor oplysningerne kommer fra, når de ikke indsamles hos den registrerede (art. 14).",
+        default=None,
+    )
+    automated_decisions: stateable(RichText) | None = text(
+        "Automated decisions",
+        "Automatiske afgørelser",
+        "Whether decisions are based solely on automated processing, incl. profiling (Art. 22);"
+        " `none` if there are none.",
+        "Om der træffes afgørelser alene på grundlag af automatisk behandling (art. 22).",
         default=None,
     )
     documents: list[DocumentRef] = text(

@@ -37,6 +37,49 @@ class Transfer(Strict):
         "Grundlaget for overførslen (art. 45, 46, 47 eller 49).",
         default=None,
     )
+    alternatives: list[Mechanism] = text(
+        "Alternative mechanisms",
+        "Alternative grundlag",
+        "Mechanisms relied on if the first fails, e.g. [scc] beside adequacy under the DPF.",
+        "Grundlag, der anvendes, hvis det første falder bort, fx [scc] ved siden af DPF.",
+        default_factory=list,
+    )
+    scc_module: Literal[1, 2, 3, 4] | None = text(
+        "SCC module",
+        "SCC-modul",
+        "Module of the 2021/914 clauses: 1 C2C, 2 C2P, 3 P2P, 4 P2C.",
+        "Modul i standardkontraktbestemmelserne 2021/914.",
+        default=None,
+    )
+    tia: str | None = text(
+        "Transfer impact assessment",
+        "Vurdering af overførslen (TIA)",
+        "Where the transfer impact assessment is, and its date.",
+        "Hvor vurderingen af overførslen findes, og dens dato.",
+        default=None,
+    )
+    measures: RichText | None = text(
+        "Supplementary measures",
+        "Supplerende foranstaltninger",
+        "Technical, contractual or organisational measures added to the safeguards.",
+        "Supplerende tekniske, kontraktlige eller organisatoriske foranstaltninger.",
+        default=None,
+    )
+    derogation: Literal["a", "b", "c", "d", "e", "f", "g"] | None = text(
+        "Art. 49(1) derogation",
+        "Undtagelse efter art. 49, stk. 1",
+        "The letter of Art. 49(1) relied on (with `mechanism: derogation`).",
+        "Litra i art. 49, stk. 1.",
+        default=None,
+    )
+    same_entity: bool | None = text(
+        "Same legal entity",
+        "Samme juridiske enhed",
+        "true: the recipient is the organisation's own staff abroad (no transfer, EDPB "
+        "Guidelines 05/2021); false: another entity.",
+        "true: modtageren er organisationens egne medarbejdere i udlandet.",
+        default=None,
+    )
     documentation: RichText | None = text(
         "Documentation",
         "Dokumentation",

@@ -19,6 +19,14 @@ from ropa_build.render.blocks import (
     rich,
 )
 from ropa_build.render.blocks import state as state_block
+from ropa_build.render.extras import (
+    basis_lines,
+    controller_lines,
+    policy_line,
+    retention_detail,
+    retention_label,
+    transfer_lines,
+)
 from ropa_build.render.rows import Row, Section
 from ropa_build.richtext import Block, Break, Emph, Inline, Para, Strong, Text
 from ropa_build.validate import Register
@@ -50,7 +58,7 @@ class Sections:
             (
                 self._row(
                     "controllers",
-                    tuple(contact_block(c, self.labels) for c in record.controllers),
+                    tuple(self._controller(c) for c in record.controllers),
                 ),
             ),
         )
@@ -72,6 +80,10 @@ class Sections:
             *([self._retention()] if record.retention else []),
             self._security(),
         ]
+
+    def _controller(self, party) -> Para:
+        block = contact_block(party, self.labels)
+        return Para((*block.children, *controller_lines(party, self.labels)))
 
     def open_points(self) -> Section:
         """The record's open points: each as what it is (an assumption, a question, a fact to
@@ -168,6 +180,7 @@ class Sections:
                     content.append(Para((Text(words[article].format(letters=joined)),)))
             if basis.art10:
                 content.append(Para((Text(words["art10"].format(ground=basis.art10)),)))
+            content += basis_lines(basis, self.labels)
             rows.append(self._row("lawful_basis", (*content, *self._text(basis.description))))
         return Section(self.section_label["purposes"], tuple(rows))
 
@@ -214,6 +227,9 @@ class Sections:
             if uses or part != "others":
                 content = tuple(self._recipient(use) for use in uses)
                 rows.append(self._row(key, content, empty="none"))
+        if recipients and recipients.roles:
+            roles = tuple(Para((Text(role),)) for role in recipients.roles)
+            rows.append(self._row("roles", roles))
         return Section(self.section_label["recipients"], tuple(rows))
 
     def _processor(self) -> bool:
@@ -235,6 +251,12 @@ class Sections:
             if system.countries:
                 places = [self._destination(c) for c in system.countries]
                 nodes += [Break(), Text(f"{words['countries']}: {join(places, words['and'])}")]
+            if system.established:
+                place = self._destination(system.established)
+                nodes += [Break(), Text(f"{self.labels['extra']['established']}: {place}")]
+            if system.authorisation:
+                how = self.labels["extra"]["authorisations"][system.authorisation]
+                nodes += [Break(), Text(f"{self.labels['extra']['authorisation']}: {how}")]
             if system.kind == "processor":
                 nodes += [Break(), Text(f"{words['dpa']}: ")]
                 nodes.append(reference(system.dpa) if system.dpa else self._missing())
@@ -286,6 +308,7 @@ class Sections:
             notes = [e.note for e in (item.country, item.mechanism) if isinstance(e, Explicit)]
             why = "".join(f" ({note})" for note in notes if note)
             content.append(Para((place, Text(f": {recipient} — {mechanism}{why}"))))
+            content += transfer_lines(item, self.labels)
             content += labelled(words["documentation"], rich(item.documentation, self.labels))
         return Section(self.section_label["transfers"], (self._row("transfers", tuple(content)),))
 
@@ -294,13 +317,17 @@ class Sections:
         if isinstance(retention, Explicit) or retention is None:
             content = (state_block(retention, self.labels),) if retention else ()
             return Section(self.section_label["retention"], (self._row("retention", content),))
-        content: list[Block] = list(self._text(retention.description))
+        content: list[Block] = [
+            *self._text(retention.description),
+            *policy_line(retention.policy, self.labels),
+        ]
         for rule in retention.rules:
-            label = self._categories(rule.categories)
+            label = retention_label(rule, self._categories(rule.categories))
             if rule.subjects:
                 groups = join([self._group_name(g) for g in rule.subjects], self.words["and"])
                 label = f"{groups} – {label}"
             content += labelled(label[:1].upper() + label[1:], rich(rule.period, self.labels))
+            content += retention_detail(rule, self.labels)
         return Section(self.section_label["retention"], (self._row("retention", tuple(content)),))
 
     def _security(self) -> Section:

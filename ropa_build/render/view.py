@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from babel.dates import format_date
 
 from ropa_build.render.blocks import long_date as _date
+from ropa_build.render.extras import about_activity
 from ropa_build.render.register_parts import about_sections, approval_line
 from ropa_build.render.rows import Row, Section
 from ropa_build.render.sections import Sections
@@ -109,6 +110,14 @@ def activity_view(register: Register, activity: Activity, labels: dict) -> Activ
         month[:1].upper() + month[1:],
         meta,
         tuple(
-            s for s in [*sections, build.documents(), build.open_points(), build.notes()] if s.rows
+            s
+            for s in [
+                *sections,
+                about_activity(record, labels),
+                build.documents(),
+                build.open_points(),
+                build.notes(),
+            ]
+            if s.rows
         ),
     )

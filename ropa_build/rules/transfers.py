@@ -340,9 +340,9 @@ def _unlisted_transfer(register: Register, today: dt.date) -> Iterator[Finding]:
     organisation (including remote access from there) makes every activity that uses it
     transfer data there, when the entry is another entity — a vendor, a subsidiary (EDPB
     Guidelines 05/2021). Each such activity needs a transfer entry for that destination and
-    recipient. The register cannot yet say whether an entry is your own company (its employees
-    working from abroad are not a transfer, though still a risk to record): then accept the
-    warning with that reason."""
+    recipient. The catalogue's ``same_entity`` says whether an entry is your own company: true
+    (its employees working from abroad) is no transfer, though still a risk to record, and
+    draws nothing; false (another entity) is one; left out, the rule asks."""
     systems = register.catalogue.systems
     for activity, part, i, use in recipient_uses(register):
         system = systems.get(use.ref)
@@ -352,14 +352,19 @@ def _unlisted_transfer(register: Register, today: dt.date) -> Iterator[Finding]:
                 given(activity.record.transfers).items if given(activity.record.transfers) else ()
             )
         }
-        for country in system.countries if system else ():
+        if system is None or system.same_entity:  # own staff abroad: no transfer (05/2021)
+            continue
+        for country in system.countries:
             if register.vocabulary.third_country(country) and (country, use.ref) not in listed:
                 yield Finding(
                     activity.source,
                     ("recipients", part, i, "ref"),
                     f"'{use.ref}' processes data in {country}, but no "
                     f"transfer to {country} names it",
-                    f"if '{use.ref}' is another entity (a vendor, a subsidiary), add a transfer: "
-                    f"country {country}, recipient {use.ref}, and its mechanism; your own "
-                    "employees abroad are no transfer: accept the warning with that reason",
+                    f"'{use.ref}' is another entity: add a transfer (country {country}, "
+                    f"recipient {use.ref}) and its mechanism"
+                    if system.same_entity is False
+                    else f"if '{use.ref}' is another entity (a vendor, a subsidiary), add a "
+                    f"transfer: country {country}, recipient {use.ref}, and its mechanism; if it "
+                    "is your own staff abroad, say `same_entity: true` in the catalogue",
                 )
