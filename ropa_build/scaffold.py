@@ -155,7 +155,7 @@ recipients:
   #       todo: [identification]
   #     note: ...                      # Bemærkning / note
   others: []          # Andre modtagere / other recipients
-  roles: []           # Modtagere efter rolle / by role, fx / e.g. [medarbejdere med arbejdsbetinget behov]
+  roles: []           # Modtagere efter rolle / by role, fx / e.g. [medarbejdere med behov]
 
 # Tredjelande / third-country transfers (art. 30, stk. 1, e); skriv "ingen" udtrykkeligt /
 # state "none" explicitly
