@@ -142,6 +142,7 @@ data_subjects:
       # Id'er fra schema/data-categories.yaml / ids from schema/data-categories.yaml
       categories: [identification]
       details: "TODO: fx navn, e-mail / e.g. name, e-mail"   # Beskriv / describe
+      # same_data_as: ...  # Samme oplysninger som gruppen / same data list as group (id)
       # wording:           # Egen ordlyd af en tjekliste-linje / own wording of a checklist line
       #   identification: Identifikationsoplysninger, herunder navn og e-mail
 

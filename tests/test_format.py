@@ -441,3 +441,25 @@ def test_own_staff_abroad_is_no_transfer_and_another_entity_is(register, same_en
         assert "is another entity: add a transfer" in hits[0].hint
     elif not same_entity and hits:
         assert "same_entity: true" in hits[0].hint
+
+
+def test_one_data_list_for_several_groups_keeps_each_groups_linkage(register, tmp_path, ropa):
+    reg = register(DATA / "clean")
+    reg.patch(
+        KUNDER,
+        "      categories: [identification, financial]\n",
+        "      categories: [identification, financial]\n"
+        "    - id: prospekter\n      name: prospekter\n      same_data_as: kunder\n",
+    )
+    reg.patch(
+        KUNDER,
+        "        kunder: [financial]\n",
+        "        kunder: [financial]\n        prospekter: [financial]\n",
+    )
+    assert findings(reg.root) == []  # prospekter has kunder's categories, so skat may get them
+    shown = outputs(build(reg.root, tmp_path / "out"), "kunder")["docx"]
+    assert "Oplysninger, som behandles om prospekter" in shown
+    assert "modtager om prospekter: økonomiske oplysninger" in shown
+    reg.patch(KUNDER, "same_data_as: kunder", "same_data_as: kundr")
+    result = ropa("check", "--root", reg.root, "--today", TODAY)
+    assert result.code == 1 and "same_data_as 'kundr' names no group" in result.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import model_validator
+
 from ropa_build.models.base import Id, RichText, Strict, text
 from ropa_build.models.states import stateable
 
@@ -39,6 +41,14 @@ class SubjectGroup(Strict):
         "Hvilke oplysninger der indgår i behandlingen.",
         default=None,
     )
+    same_data_as: Id | None = text(
+        "Same data as",
+        "Samme oplysninger som",
+        "Id of another group in this record whose data list this group shares (categories, "
+        "details, wording), instead of a copy.",
+        "Id på en anden gruppe i aktiviteten, hvis oplysninger denne gruppe deler.",
+        default=None,
+    )
     wording: dict[str, str] = text(
         "Checklist wording",
         "Tjeklistens ordlyd",
@@ -66,6 +76,36 @@ class DataSubjects(Strict):
         "En post pr. gruppe af registrerede.",
         default_factory=list,
     )
+
+    @model_validator(mode="after")
+    def _same_data(self) -> DataSubjects:
+        """A group with ``same_data_as`` has the other group's data list (categories, details,
+        wording): stated once, and every group keeps its own id, so recipients and retention
+        rules still say exactly about whom they are."""
+        by_id = {g.id: g for g in self.groups}
+        groups = []
+        for group in self.groups:
+            source = by_id.get(group.same_data_as) if group.same_data_as else None
+            if group.same_data_as and (source is None or source.same_data_as):
+                raise ValueError(
+                    f"group '{group.id}': same_data_as '{group.same_data_as}' names no group "
+                    "with its own data list in this record"
+                )
+            if source is not None:
+                if group.categories:
+                    raise ValueError(
+                        f"group '{group.id}' has both categories and same_data_as: keep one"
+                    )
+                group = group.model_copy(
+                    update={
+                        "categories": source.categories,
+                        "details": group.details or source.details,
+                        "wording": {**source.wording, **group.wording},
+                    }
+                )
+            groups.append(group)
+        object.__setattr__(self, "groups", groups)  # frozen: set once, while validating
+        return self
 
 
 class RecipientUse(Strict):
