@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from ropa_build.models.base import FilledText, Id, RichText, Strict, text
 from ropa_build.models.states import stateable
@@ -13,6 +14,13 @@ from ropa_build.models.states import stateable
 class RetentionRule(Strict):
     """A time limit for some data categories (Art. 30(1)(f): 'the different categories')."""
 
+    records: str | None = text(
+        "Kind of record",
+        "Type af registrering",
+        "Where the rule is about a kind of record rather than a category: logs, backups ...",
+        "Hvis reglen gælder en type registrering: log, backup ...",
+        default=None,
+    )
     categories: list[str] = text(
         "Data categories",
         "Kategorier",
@@ -32,13 +40,6 @@ class RetentionRule(Strict):
         "Frist",
         "When the data is erased; or a state, e.g. to-be-verified.",
         "Hvornår oplysningerne slettes; eller en status, fx to-be-verified.",
-    )
-    records: str | None = text(
-        "Kind of record",
-        "Type af registrering",
-        "Where the rule is about a kind of record rather than a category: logs, backups ...",
-        "Hvis reglen gælder en type registrering: log, backup ...",
-        default=None,
     )
     counted_from: str | None = text(
         "Counted from",
@@ -71,6 +72,14 @@ class RetentionRule(Strict):
         "Den lov, der fastsætter fristen, fx bogføringsloven § 10.",
         default=None,
     )
+
+    @field_validator("categories")
+    @classmethod
+    def _not_empty(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        """``categories: []`` covers nothing, unless the rule is for a kind of record."""
+        if not value and not info.data.get("records"):
+            raise PydanticCustomError("too_short", "a retention rule needs its categories")
+        return value
 
     @model_validator(mode="after")
     def _covers_something(self) -> RetentionRule:
