@@ -195,6 +195,7 @@ def test_docx_table_layout(golden_out: Path) -> None:
         "Tredjelande og internationale",
         "Sletning",
         "Tekniske og organisatoriske",
+        "Supplerende oplysninger",
         "Tilknyttede dokumenter",
         "Åbne punkter",
         "Bemærkninger",
