@@ -463,3 +463,22 @@ def test_one_data_list_for_several_groups_keeps_each_groups_linkage(register, tm
     reg.patch(KUNDER, "same_data_as: kunder", "same_data_as: kundr")
     result = ropa("check", "--root", reg.root, "--today", TODAY)
     assert result.code == 1 and "same_data_as 'kundr' names no group" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("dpo", "expected"),
+    [
+        ("", [("party-not-stated", "organisation.yaml")]),  # forgotten
+        ("dpo: not-appointed\n", []),
+        ("dpo: {state: not-stated, note: Dokumentet nævner ingen}\n", []),
+        ("dpo: {state: to-be-verified}\n", [("open-point", "organisation.yaml")]),
+    ],
+)
+def test_a_party_stated_as_a_state_draws_no_party_not_stated(register, dpo, expected):
+    reg = register(DATA / "clean")
+    reg.patch(
+        "organisation.yaml",
+        "dpo:\n  title: DPO\n  name: Dorte Poulsen\n  email: dpo@eksempel.dk\n",
+        dpo,
+    )
+    assert findings(reg.root) == expected
