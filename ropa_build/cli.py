@@ -24,7 +24,7 @@ from ropa_build.importer.command import add_import_command
 from ropa_build.labels import languages
 from ropa_build.parallel import jobs_available
 from ropa_build.pipeline import Options, build, checked
-from ropa_build.render import FORMATS
+from ropa_build.render import DEFAULT_FORMATS, FORMATS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,8 +55,8 @@ def _parser() -> argparse.ArgumentParser:
         help="validate, check and build the register",
         description="Validate and check the register, then write "
         "register.docx, register.md, register.html and "
-        "activities/<id>.docx into the output folder. Nothing is "
-        "written if there is any error.",
+        "activities/<id>.docx into the output folder (register.pdf too, "
+        "with --format pdf). Nothing is written if there is any error.",
     )
     _common(build_cmd)
     build_cmd.add_argument("--out", type=Path, help="output folder (default: ROOT/output)")
@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         action="extend",
         nargs="+",
         choices=FORMATS,
-        help="formats to build (default: all)",
+        help="formats to build (default: docx md html; pdf needs LibreOffice)",
     )
     build_cmd.add_argument(
         "--lang", default="da", help="label language: da (default, Datatilsynet's wording) or en"
@@ -315,7 +315,7 @@ def _build(args: argparse.Namespace) -> int:
             f"{' or '.join(known)}, or add templates/labels/{args.lang}.yaml to the register"
         )
     out = args.out or args.root / "output"
-    formats = tuple(args.formats or FORMATS)
+    formats = tuple(dict.fromkeys(args.formats or DEFAULT_FORMATS))
     written, warnings = build(args.root, out, formats, args.lang, _options(args))
     _report(warnings, "text", args.root)
     print(f"wrote {len(written)} files to {out}", file=sys.stderr)

@@ -25,4 +25,9 @@ FORMATS = {
     "docx": "ropa_build.render.docx:Docx",
     "md": "ropa_build.render.markdown:Markdown",
     "html": "ropa_build.render.html:Html",
+    "pdf": "ropa_build.render.pdf:Pdf",
 }
+
+#: What ``ropa build`` makes without ``--format``: every format that needs nothing besides Python
+#: (pdf needs LibreOffice, so it is built only when asked for).
+DEFAULT_FORMATS = ("docx", "md", "html")

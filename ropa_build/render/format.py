@@ -48,6 +48,10 @@ class Format:
     """One output format; subclasses set ``name`` and override what they make."""
 
     name: ClassVar[str]
+    #: The format whose register-wide files this one's assembly writes too, made better: the pdf
+    #: format writes register.docx with its page numbers. When both are built, the runner skips
+    #: that format's assembly (its per-activity files are still its own), so a file has one maker.
+    supersedes: ClassVar[str | None] = None
 
     def __init__(self, job: Job) -> None:
         self.job = job

@@ -58,7 +58,9 @@ def render(
             for name in d.names:
                 staging.adopt(name, d.key)
         tasks = []
-        for fmt, (role, view) in itertools.product(chosen, views.items()):
+        superseded = {fmt.supersedes for fmt in chosen}  # their register files made by another
+        assembling = [fmt for fmt in chosen if fmt.name not in superseded]
+        for fmt, (role, view) in itertools.product(assembling, views.items()):
             mine = [
                 d for d, a in zip(done, register.activities, strict=True) if a.record.role == role
             ]
