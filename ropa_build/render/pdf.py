@@ -160,7 +160,7 @@ def _print(soffice: str, name: str, docx: bytes, work: Path) -> bytes:
         str(work),
         str(source),
     ]
-    timeout = 600 + len(docx) // 10_000  # a guard against a hang: 100 s more per MB
+    timeout = 600 + len(docx) // 1_000  # a guard against a hang: 1,000 s more per MB of DOCX
     with subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
