@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
@@ -103,17 +103,33 @@ class Docx(Format):
     def assemble(
         self, view: RegisterView, pieces: Sequence[_Table], summaries: Sequence[Any]
     ) -> Iterator[Output]:
-        """``register.docx``: every table, its numbered lists renumbered to stay distinct."""
+        yield self.register(view, pieces, summaries)
+
+    def register(
+        self,
+        view: RegisterView,
+        pieces: Sequence[_Table],
+        summaries: Sequence[Any],
+        pages: Mapping[str, int] | None = None,
+    ) -> Output:
+        """``register.docx``: every table, its numbered lists renumbered to stay distinct.
+
+        ``pages`` is the page each bookmark is printed on, written as the cached results of the
+        table of contents' PAGEREF fields (the pdf format has them from LibreOffice's layout);
+        without it the results are empty, for Word to fill in (F9).
+        """
         placed = _Placed(view.activities, pieces, [lists for lists, _ in summaries])
         body = placed.spliced(
-            stream(self.templates["register"], view=view, labels=view.labels, activities=placed)
+            stream(
+                self.templates["register"],
+                view=view,
+                labels=view.labels,
+                activities=placed,
+                pages=pages or {},
+            )
         )
         links = sorted({link for _, table_links in summaries for link in table_links})
-        newest = max(
-            (a.record.updated for a in self.job.register.activities if a.record.role == view.role),
-            default=None,
-        )
-        yield (
+        return (
             f"{view.stem}.docx",
             package_docx(
                 self.reference,
@@ -121,9 +137,17 @@ class Docx(Format):
                 hyperlinks=[(_link_id(url), url) for url in links],
                 numbered_lists=placed.lists,
                 title=f"{view.title} – {view.organisation}",
-                created=self.job.created or _day(newest),
+                created=self.created(view.role),
             ),
         )
+
+    def created(self, role: str) -> dt.datetime:
+        """A register's date: the build's, else its newest record's (never the clock)."""
+        newest = max(
+            (a.record.updated for a in self.job.register.activities if a.record.role == role),
+            default=None,
+        )
+        return self.job.created or _day(newest)
 
 
 class _Placed(Sequence):
