@@ -82,3 +82,19 @@ def test_a_broken_template_is_found_by_check(own: Path, ropa) -> None:
     result = ropa("check", "--root", own)
     assert result.code == 1
     assert "templates/register.md.j2:1:1: error[template-syntax]" in result.stderr
+
+
+def test_a_misspelt_field_in_a_template_is_found_by_check(own: Path, ropa) -> None:
+    """A mistake that only shows when the template runs: ropa check tries each format on one
+    activity, so a green check means the build will not fail on it."""
+    template = (Path(__file__).resolve().parents[1] / "templates" / "register.md.j2").read_text(
+        encoding="utf-8"
+    )
+    (own / "templates/register.md.j2").write_text(
+        template.replace("{{ activity.title | md }}", "{{ activity.titel | md }}", 1),
+        encoding="utf-8",
+    )
+    result = ropa("check", "--root", own)
+    assert result.code == 1
+    assert "templates/register.md.j2" in result.stderr and "titel" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -56,6 +56,9 @@ class Format:
     #: format writes register.docx with its page numbers. When both are built, the runner skips
     #: that format's assembly (its per-activity files are still its own), so a file has one maker.
     supersedes: ClassVar[str | None] = None
+    #: Tried on one activity by ``ropa check`` when a register has its own templates (a format
+    #: that needs an outside program, or whose templates another format tries, says False).
+    trial: ClassVar[bool] = True
 
     def __init__(self, job: Job) -> None:
         self.job = job

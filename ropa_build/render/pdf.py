@@ -72,6 +72,7 @@ class Pdf(Format):
     """The PDF format: register.pdf, and register.docx with its table of contents' pages."""
 
     name = "pdf"
+    trial = False  # its templates are the DOCX format's (tried there); it needs LibreOffice
     supersedes = "docx"
 
     def __init__(self, job: Job) -> None:

@@ -80,7 +80,8 @@ def render(
 def check_overrides(register: Register) -> list[Problem]:
     """What a build would fail on in the register's own templates, labels or reference document
     (``ropa check`` reports it, so a green check means the build will not fail on it): every
-    label file merged, every format's templates compiled, the reference document opened."""
+    label file merged, every format's templates compiled and tried on one activity, the
+    reference document opened."""
     problems: list[Problem] = []
     for lang in languages(register.root):
         try:
@@ -91,10 +92,29 @@ def check_overrides(register: Register) -> list[Problem]:
         job = Job(register, labels, register_view(register, labels, lang, "controller"), None)
         for name in FORMATS:
             try:
-                _format(name)(job)
+                _trial(_format(name)(job), register, labels, lang)
             except UserError as error:
                 problems += [p for p in error.problems if p not in problems]
     return problems
+
+
+def _trial(fmt: Format, register: Register, labels: dict, lang: str) -> None:
+    """Render the first activity of each role through ``fmt`` and assemble a register of it,
+    discarding what is made: a template's mistakes that only show when it runs (a misspelt
+    field) are found by ``ropa check`` too, at the cost of one activity, not the register."""
+    if not fmt.trial:
+        return
+    for role in STEMS:
+        activity = next((a for a in register.activities if a.record.role == role), None)
+        if activity is None:
+            continue
+        view = activity_view(register, activity, labels)
+        piece = fmt.piece(activity, view)
+        list(fmt.files(activity, view, piece))
+        whole = dataclasses.replace(register_view(register, labels, lang, role), activities=(view,))
+        for _, data in fmt.assemble(whole, [piece], [fmt.summary(piece)]):
+            for _ in data if not isinstance(data, bytes) else ():
+                pass
 
 
 def _format(name: str) -> type[Format]:

@@ -30,11 +30,16 @@ def inside(value: object, kind: type, loc: Loc = ()) -> Iterator[tuple[Loc, Any]
     if isinstance(value, kind):
         yield loc, value
     elif isinstance(value, BaseModel):
+        given = value.model_fields_set  # a default holds no state: walk what the file wrote
         for name in type(value).model_fields:
-            yield from inside(getattr(value, name), kind, (*loc, name))
+            if name in given:
+                field = getattr(value, name)
+                if isinstance(field, BaseModel | list | tuple):
+                    yield from inside(field, kind, (*loc, name))
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            yield from inside(item, kind, (*loc, i))
+            if isinstance(item, BaseModel | list | tuple):  # text and numbers hold no model
+                yield from inside(item, kind, (*loc, i))
 
 
 def open_states(value: object) -> Iterator[tuple[Loc, Explicit]]:
