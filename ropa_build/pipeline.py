@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ropa_build.cache import Cache
+from ropa_build.changelog import annex, history
 from ropa_build.check import check
+from ropa_build.diff.meanings import load_meanings
 from ropa_build.errors import Problem, UserError
 from ropa_build.labels import load_labels
 from ropa_build.load import load
 from ropa_build.parallel import Progress
+from ropa_build.provenance import provenance
 from ropa_build.render import render
 from ropa_build.source import read_yaml
 from ropa_build.validate import Register, validate
@@ -34,6 +37,8 @@ class Options:
     cache: Cache | None = None  # work kept from earlier runs (ropa_build.cache)
     jobs: int = 1  # processes to spread per-activity work over
     progress: Progress | None = None  # told (done, total) as activities are rendered
+    changelog: bool = True  # the change log annex (ropa_build.changelog)
+    changelog_since: str = ""  # a revision or a date YYYY-MM-DD; "": the whole history
 
 
 def read_register(root: Path, cache: Cache | None = None) -> Register:
@@ -62,6 +67,9 @@ def build(
     findings = _findings(register, options)
     if any(p.severity == "error" for p in findings):
         raise UserError(findings)
+    newest = max((a.record.updated for a in register.activities), default=None)
+    made = provenance(root, newest, options.created)  # once: every output carries the same
+    log = history(root, options.changelog_since, cache=options.cache) if options.changelog else None
     with staged(out) as staging:
         render(
             register,
@@ -73,6 +81,8 @@ def build(
             cache=options.cache,
             jobs=options.jobs,
             progress=options.progress,
+            provenance=made,
+            changelog=annex(log, words, load_meanings(root), lang),
         )
     return [out.resolve() / name for name in sorted(staging.names)], findings
 

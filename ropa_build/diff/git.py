@@ -96,6 +96,13 @@ def read_revisions(
     return old, _snapshot_at(top, prefix, head_commit, head_label, read)
 
 
+def read_revision(root: Path, commit: str, read: Reader = read_yaml) -> Snapshot:
+    """The register at ``commit`` (a full commit id, as ``git log`` prints it): one side, for
+    a walk over many commits that reads each of them once (the change log)."""
+    top, prefix = _repository(root)
+    return _snapshot_at(top, prefix, commit, commit[:7], read)
+
+
 # --- git ------------------------------------------------------------------------------------
 
 
@@ -115,6 +122,16 @@ def _git(top: Path | str, *args: str, stdin: bytes | None = None) -> subprocess.
 
 def _out(done: subprocess.CompletedProcess) -> str:
     return done.stdout.decode("utf-8", "replace").strip()
+
+
+def git_output(folder: Path, *args: str) -> str | None:
+    """What ``git -C folder ARGS`` prints, stripped; None if git fails or is not installed
+    (provenance and the change log ask git questions that may have no answer)."""
+    try:
+        done = _git(folder, *args)
+    except GitError:
+        return None
+    return _out(done) if done.returncode == 0 else None
 
 
 def _repository(root: Path) -> tuple[Path, str]:

@@ -32,9 +32,10 @@ from ropa_build.cache import Cache, Entry, Part, file_digest
 from ropa_build.errors import Problem, UserError
 from ropa_build.labels import languages, load_labels
 from ropa_build.parallel import Progress, beside, spread
+from ropa_build.provenance import Provenance
 from ropa_build.render.format import Format, Job
 from ropa_build.render.spill import Pieces, Spill
-from ropa_build.render.view import ActivityHead, activity_view, register_view
+from ropa_build.render.view import ActivityHead, Annex, activity_view, register_view
 from ropa_build.resources import search_path
 from ropa_build.validate import Activity, Register
 from ropa_build.write import Staging
@@ -58,12 +59,17 @@ def render(
     cache: Cache | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
+    provenance: Provenance | None = None,
+    changelog: Annex | None = None,
 ) -> None:
     """Write each format in ``formats``, labelled with ``labels`` (of ``lang``), into ``staging``.
 
-    ``created`` dates the documents; None dates each by its newest record.
+    ``created`` dates the documents; None dates each by its newest record. ``provenance`` and
+    ``changelog`` stamp the register-wide files (:mod:`ropa_build.provenance`,
+    :mod:`ropa_build.changelog`).
     """
-    job = Job(register, labels, register_view(register, labels, lang), created)
+    view = register_view(register, labels, lang, provenance, changelog)
+    job = Job(register, labels, view, created)
     chosen = [_format(name)(job) for name in formats]
     cache = cache or Cache(None)
     spill = Spill(staging.folder / ".pieces")
@@ -79,7 +85,7 @@ def render(
         for fmt in chosen:
             # All of a register-wide file's inputs as one key: if the previous output was made
             # from the same, its files are linked and the format is not assembled at all.
-            whole = _whole(cache, work.context, fmt.name, [d.key for d in done])
+            whole = _whole(cache, work.context + job.view.key(), fmt.name, [d.key for d in done])
             if not staging.link_made_from(whole):
                 spilled = [d.spilled[fmt.name] for d in done]
                 tasks.append(_Assembly(fmt, view, spilled, staging, whole))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from babel.dates import format_date
 
 from ropa_build.models import Contact, Record
+from ropa_build.provenance import Provenance
 from ropa_build.richtext import (
     Block,
     Break,
@@ -69,6 +70,24 @@ class ActivityView(ActivityHead):
 
 
 @dataclass(frozen=True)
+class LogRow:
+    """One line of the change log annex (:mod:`ropa_build.changelog`), worded: plain text that
+    each format escapes."""
+
+    date: str
+    activity: str
+    what: str
+    author: str
+    pull_request: str  # "#123", or ""
+
+
+@dataclass(frozen=True)
+class Annex:
+    rows: tuple[LogRow, ...]  # newest first
+    notes: tuple[str, ...]  # since when, how many are left out, an incomplete history
+
+
+@dataclass(frozen=True)
 class RegisterView:
     lang: str
     title: str
@@ -77,21 +96,62 @@ class RegisterView:
     date: str
     labels: dict
     activities: Sequence[ActivityHead]  # heads, or whole views where a template needs them
+    provenance: Provenance | None = None  # where the build comes from (ropa_build.provenance)
+    stamp: tuple[str, ...] = ()  # the provenance worded: the cover's line(s)
+    built: str = ""  # the provenance's date (the commit's), worded
+    changelog: Annex | None = None  # the change log annex; None: none (--no-changelog)
+
+    def key(self) -> str:
+        """What the register-wide files show besides the activities and the input files: the
+        provenance and the change log (their cache key must change with them)."""
+        return repr((self.provenance, self.stamp, self.built, self.changelog))
 
 
-def register_view(register: Register, labels: dict, lang: str) -> RegisterView:
+def register_view(
+    register: Register,
+    labels: dict,
+    lang: str,
+    provenance: Provenance | None = None,
+    changelog: Annex | None = None,
+) -> RegisterView:
     """The register's own lines, without its activities (the render stage adds them as they are
-    made); its date is the newest record's, so a rebuild never changes it."""
+    made); its date is the newest record's, so a rebuild never changes it.
+
+    The version is the organisation's ``document.version`` where it gives one, else the git
+    version (a register that states none is never shown as an invented "1")."""
     newest = max((a.record.updated for a in register.activities), default=dt.date(1970, 1, 1))
+    document = register.organisation.document
+    version = document.version if "version" in document.model_fields_set else ""
     return RegisterView(
         lang=lang,
         title=labels["document"]["register_title"],
         organisation=register.organisation.controller.name,
-        version=register.organisation.document.version,
+        version=version or (provenance.version if provenance else ""),
         date=_date(newest, labels),
         labels=labels,
         activities=(),
+        provenance=provenance,
+        stamp=_stamp(provenance, labels),
+        built=_date(provenance.date.date(), labels) if provenance else "",
+        changelog=changelog,
     )
+
+
+def _stamp(provenance: Provenance | None, labels: dict) -> tuple[str, ...]:
+    """The provenance line, and a line per caveat (uncommitted changes, a shallow clone)."""
+    if provenance is None:
+        return ()
+    words = labels["provenance"]
+    day = _date(provenance.date.date(), labels)
+    if not provenance.commit:
+        first = words["outside"].format(date=day)
+    elif provenance.version == provenance.short or provenance.version == provenance.commit:
+        first = words["commit"].format(commit=provenance.short, date=day)  # no tag to name
+    else:
+        first = words["line"].format(version=provenance.version, commit=provenance.short, date=day)
+    lines = [f"{first} · {words['tool'].format(version=provenance.tool)}"]
+    lines += [words[flag] for flag in ("dirty", "shallow") if getattr(provenance, flag)]
+    return tuple(lines)
 
 
 def activity_view(register: Register, activity: Activity, labels: dict) -> ActivityView:
