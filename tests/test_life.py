@@ -295,3 +295,60 @@ def test_each_commit_is_compared_once_then_cached(repo, monkeypatch, tmp_path):
     newer = history(repo.root, cache=cache)
     assert len(read) == 2  # the new commit and its parent, nothing older
     assert newer.lines[1:] == first.lines
+
+
+HOSTILE = "<script>alert(1)</script> | `x` {{ 7*7 }} {% if 1 %}*a*{% endif %} ]]> &amp; </w:t>"
+
+
+def test_hostile_titles_and_authors_stay_text_in_the_annex(repo, ropa):
+    """A title and a commit author are record text: escaped for each reader, never code."""
+    path = repo.root / "records/support.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "title: Support", "title: 'SUP " + HOSTILE + "'"
+    )
+    path.write_text(text, encoding="utf-8")
+    git(repo.root, "add", "-A")
+    git(repo.root, "-c", f"user.name={HOSTILE}", "commit", "-q", "-m", "hostile", day="2026-11-05")
+    subprocess.run(  # the author, as git records it
+        [
+            "git",
+            "-C",
+            str(repo.root),
+            "commit",
+            "-q",
+            "--amend",
+            "--no-edit",
+            "--author",
+            f"{HOSTILE.replace('<', '(').replace('>', ')')} <x@example.dk>",
+        ],
+        env={**os.environ, **ENV, "GIT_COMMITTER_DATE": "2026-11-05T12:00:00Z"},
+        check=True,
+        capture_output=True,
+    )
+    out = build(ropa, repo)
+    md = (out / "register.md").read_text(encoding="utf-8")
+    annex = md[md.index("## Ændringslog") :]
+    row = next(line for line in annex.splitlines() if "SUP" in line)
+    assert row.startswith("| 5. november 2026 | SUP \\<script\\>")
+    assert row.count(" | ") == 4  # five cells: no pipe broke the table
+    assert "<script>" not in annex and "49" not in row
+    html = (out / "register.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "{{ 7*7 }}" in html
+    body = part(out / "register.docx", "word/document.xml")
+    assert "&lt;/w:t&gt;" in body and "]]&gt;" in body
+
+
+def test_the_bench_history_is_the_register_with_one_change_per_commit(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    import bench_history
+
+    root = tmp_path / "history"
+    bench_history.make_history(root, 6, 3)
+    assert git(root, "rev-list", "--count", "main") == "6"
+    assert git(root, "status", "--porcelain") == ""
+    log = history(root)
+    assert [line.codes for line in log.lines[:5]] == [("owner-changed",)] * 5
+    assert [line.pull_request for line in log.lines[:5]] == [5, 4, 3, 2, 1]
+    assert log.total == 5 + 3  # and the first commit: three activities added
