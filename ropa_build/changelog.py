@@ -10,7 +10,9 @@ removed activity keeps its line: the title comes from the side that had it.
 
 Cost: what one commit changed depends only on the commit and its parent, so it is cached under
 their ids (and the code, as every cache key): a rebuild after a new commit compares one commit.
-Walking oldest first, each commit's register is read once and serves as the next one's base.
+A commit that changed only records is compared on those records alone (with the organisation,
+catalogue and vocabularies they are validated against), so a cold walk does not grow with the
+size of the register; one that changed a shared file reads both sides whole.
 
 A shallow clone holds only the newest commits; its oldest commit looks like the first of all
 but is not, so it is not reported as everything being added: the log says that the history is
@@ -85,28 +87,13 @@ def history(
     cache = cache or Cache(None)
     read = cache.reader(read_yaml)
     commits_lines: list[list[Line]] = []
-    previous: tuple[str, Snapshot] | None = None  # the last commit read, and its register
     for commit, parent, stamp, author, subject in commits:  # oldest first
         key = cache.key("changelog", prefix, commit, parent) if cache.folder else ""
         found = cache.get("changelog", key, tuple) if key else None
         if found is None:
-            if not parent and shallow:
-                found = ()  # the clone's cut: its parent is missing, not absent
-                previous = None
-            else:
-                head = read_revision(root, commit, read)
-                if not parent:
-                    found = tuple(
-                        (i, _title(e), ("record-added",)) for i, e in head.records.items()
-                    )
-                else:
-                    base = previous[1] if previous and previous[0] == parent else None
-                    found = _changed(base or read_revision(root, parent, read), head)
-                previous = (commit, head)
+            found = _what_changed(root, commit, parent, shallow, read)
             if key:
                 cache.put("changelog", key, found)
-        else:
-            previous = None
         date = dt.datetime.fromtimestamp(int(stamp), dt.UTC)
         number = _PULL_REQUEST.search(subject)
         pull = int(number[1] or number[2]) if number else None
@@ -198,6 +185,32 @@ def _log(root, since: str) -> list[tuple[str, str, str, str, str]]:
                 (commit, parents.split(" ")[0] if parents else "", stamp, author, subject)
             )
     return commits
+
+
+def _what_changed(root, commit: str, parent: str, shallow: bool, read) -> tuple:
+    """(activity id, title, codes) per activity the commit changed, as ``ropa diff`` says."""
+    if not parent:
+        if shallow:
+            return ()  # the clone's cut: its parent is missing, not absent
+        head = read_revision(root, commit, read)
+        return tuple((i, _title(e), ("record-added",)) for i, e in head.records.items())
+    only = _records_only(root, parent, commit)
+    return _changed(
+        read_revision(root, parent, read, only), read_revision(root, commit, read, only)
+    )
+
+
+def _records_only(root, parent: str, commit: str) -> frozenset[str] | None:
+    """The record files a commit changed, when it changed nothing else: then only they need
+    reading, on either side. None when it changed the organisation, the catalogue or a
+    vocabulary, which reach every activity (``reaches`` needs them all)."""
+    out = git_output(
+        root, "diff-tree", "-r", "-z", "--no-renames", "--name-only", "--relative", parent, commit
+    )
+    if out is None:
+        return None
+    paths = frozenset(p for p in out.split("\0") if p)
+    return paths if all(p.startswith("records/") for p in paths) else None
 
 
 def _changed(base: Snapshot, head: Snapshot) -> tuple[tuple[str, str, tuple[str, ...]], ...]:

@@ -290,7 +290,9 @@ def test_each_commit_is_compared_once_then_cached(repo, monkeypatch, tmp_path):
     read = []
     original = changelog.read_revision
     monkeypatch.setattr(
-        changelog, "read_revision", lambda root, c, r: read.append(c) or original(root, c, r)
+        changelog,
+        "read_revision",
+        lambda root, c, *rest: read.append(c) or original(root, c, *rest),
     )
     newer = history(repo.root, cache=cache)
     assert len(read) == 2  # the new commit and its parent, nothing older

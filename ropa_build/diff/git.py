@@ -96,11 +96,16 @@ def read_revisions(
     return old, _snapshot_at(top, prefix, head_commit, head_label, read)
 
 
-def read_revision(root: Path, commit: str, read: Reader = read_yaml) -> Snapshot:
+def read_revision(
+    root: Path, commit: str, read: Reader = read_yaml, records: frozenset[str] | None = None
+) -> Snapshot:
     """The register at ``commit`` (a full commit id, as ``git log`` prints it): one side, for
-    a walk over many commits that reads each of them once (the change log)."""
+    a walk over many commits (the change log). ``records``: only these record files (paths
+    inside the register, ``records/x.yaml``) besides the organisation, catalogue and
+    vocabularies — both sides of a commit that changed only them compare as the whole would,
+    at the cost of the few files it changed."""
     top, prefix = _repository(root)
-    return _snapshot_at(top, prefix, commit, commit[:7], read)
+    return _snapshot_at(top, prefix, commit, commit[:7], read, records)
 
 
 # --- git ------------------------------------------------------------------------------------
@@ -200,8 +205,16 @@ def _default_base(top: Path) -> tuple[str, str]:
     )
 
 
-def _snapshot_at(top: Path, prefix: str, commit: str, label: str, read: Reader) -> Snapshot:
-    """Write the register's files at ``commit`` into a temporary folder and read that."""
+def _snapshot_at(
+    top: Path,
+    prefix: str,
+    commit: str,
+    label: str,
+    read: Reader,
+    records: frozenset[str] | None = None,
+) -> Snapshot:
+    """Write the register's files at ``commit`` (of the records, only ``records`` if given)
+    into a temporary folder and read that."""
     wanted = [f"{prefix}{name}" for name in ("organisation.yaml", "catalogue.yaml")]
     wanted += [f"{prefix}records", f"{prefix}schema"]
     listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *wanted)
@@ -218,6 +231,8 @@ def _snapshot_at(top: Path, prefix: str, commit: str, label: str, read: Reader) 
         folder, _, name = inner.rpartition("/")
         if folder not in ("", "records", "schema") or not name.endswith((".yaml", ".yml")):
             continue  # load() reads records/ and schema/ one level deep, YAML only
+        if records is not None and folder == "records" and inner not in records:
+            continue
         if kind != "blob":
             skipped.append(
                 Problem(inner, 1, 1, "not-a-file", "a submodule, not a file: not compared", "")
