@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ropa_build.errors import Problem
-from ropa_build.source import Source
+from ropa_build.source import Positions, Source, locate_positions
 
 ENV = "ROPA_CACHE_DIR"
 Reader = Callable[[Path, str], "tuple[Source, list[Problem]]"]
@@ -131,9 +131,20 @@ class Cache:
                 self.put("yaml", key, found)
             elif found[0].file is not None:
                 found[0].file = path
+            if found[0].file is not None:  # positions, when a finding needs them, kept too
+                found[0].locate_with(functools.partial(self._positions, key))
             return found
 
         return cached
+
+    def _positions(self, key: str, path: Path) -> Positions:
+        """A file's positions (:func:`ropa_build.source.locate_positions`), kept by the key of
+        its bytes: a warning that a rebuild reports again is placed without parsing again."""
+        found = self.get("positions", key, tuple)
+        if found is None:
+            found = locate_positions(path)
+            self.put("positions", key, found)
+        return found
 
     def _path(self, kind: str, key: str) -> Path:
         assert self.folder is not None

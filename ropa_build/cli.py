@@ -20,8 +20,8 @@ from pathlib import Path
 
 from ropa_build import __version__
 from ropa_build.cache import Cache
-from ropa_build.check import RULES
 from ropa_build.errors import Problem, UserError
+from ropa_build.importer.command import add_import_command
 from ropa_build.labels import languages
 from ropa_build.parallel import jobs_available
 from ropa_build.pipeline import Options, build, checked
@@ -110,6 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     from ropa_build.diff.command import add_diff_command
 
     add_diff_command(commands)
+    add_import_command(commands)
+    from ropa_build.customise import add_templates_command
+
+    add_templates_command(commands)
     return parser
 
 
@@ -164,7 +168,7 @@ def _authoring(commands: argparse._SubParsersAction) -> None:
 
     docs_cmd = commands.add_parser(
         "docs",
-        help="write the field and rule references (fields.md, rules.md)",
+        help="write the references (fields.md, rules.md, changes.md, templates.md)",
         description="Generate fields.md from the schema and rules.md from the lint rules.",
     )
     docs_cmd.add_argument("--root", **root)
@@ -277,6 +281,8 @@ def _action(text: str) -> str:
 
 def _rule_code(code: str) -> str:
     """A misspelt ``--select`` would select nothing and pass: a usage error instead (exit 2)."""
+    from ropa_build.check import RULES  # the rules are imported only when a code is given
+
     if code in RULES:
         return code
     close = difflib.get_close_matches(code, list(RULES), n=1)

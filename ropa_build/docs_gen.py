@@ -34,14 +34,16 @@ EXAMPLES: dict[str, Example] = {code: r.example for code, r in RULES.items() if 
 
 
 def write_docs(root: Path, out: Path) -> list[Path]:
-    """Write ``fields.md``, ``rules.md`` and ``changes.md`` (the ``ropa diff`` codes) into
-    ``out``, with the vocabulary of ``root``."""
+    """Write ``fields.md``, ``rules.md``, ``changes.md`` (the ``ropa diff`` codes) and
+    ``templates.md`` (what each template receives) into ``out``, with the vocabulary of ``root``."""
+    from ropa_build.customise import templates_doc
     from ropa_build.diff.meanings import changes_doc
 
     texts = {
         "fields.md": _fields(schemas(root), root),
         "rules.md": _rules(),
         "changes.md": changes_doc(root, _GENERATED),
+        "templates.md": templates_doc(_GENERATED),
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, text in texts.items():
@@ -111,8 +113,10 @@ def _categories(root: Path, categories: dict[str, dict]) -> list[str]:
         "## Data categories",
         "",
         "The ids a `categories` list or a recipient's `receives` may hold, from "
-        "`schema/data-categories.yaml` (a register can extend it), with the checklist line the "
-        "documents show for each.",
+        "`schema/data-categories.yaml`, with the checklist line the documents show for each. "
+        "A register adds its own in its `schema/data-categories.yaml` (an entry with a built-in "
+        "id changes that category) and names each under `categories` and `categories_short` "
+        "in every language's `templates/labels/<lang>.yaml`; `ropa check` reports one without.",
         "",
         "| Id | Kind | Dansk | English |",
         "|---|---|---|---|",

@@ -8,6 +8,11 @@ reference language, verbatim from Datatilsynet's template — gives.
 
 Label files are user input like records: a key that is not text where text is expected, or a key
 the documents do not know, is reported at its line, never a traceback in the middle of a build.
+
+A data category the register adds (:mod:`ropa_build.vocabulary`) is named in the label files too,
+under ``categories`` (the checklist line) and ``categories_short`` (in a recipient's list): those
+keys are known labels, and a category without them in a language is an error at the category's
+line in ``schema/data-categories.yaml``.
 """
 
 from __future__ import annotations
@@ -17,8 +22,11 @@ from pathlib import Path
 from ropa_build.errors import Problem, UserError, did_you_mean
 from ropa_build.resources import BUILT_IN, display_path, search_path
 from ropa_build.source import Source, read_yaml
+from ropa_build.vocabulary import category_sources
 
 REFERENCE = "da"
+#: The label groups that name each data category.
+CATEGORY_GROUPS = ("categories", "categories_short")
 
 
 def languages(root: Path) -> list[str]:
@@ -49,6 +57,12 @@ def load_labels(root: Path, lang: str) -> dict:
             ]
         )
     reference = _read(BUILT_IN["templates"] / "labels" / f"{REFERENCE}.yaml", str(REFERENCE))
+    sources = category_sources(root)
+    own_categories = sources[-1] if len(sources) > 1 and sources[-1].data else None
+    allowed = dict(reference.data)  # the keys a register's label file may give
+    if own_categories is not None:
+        for group in CATEGORY_GROUPS:
+            allowed[group] = {**dict.fromkeys(own_categories.data, ""), **allowed[group]}
     built_in_path = BUILT_IN["templates"] / "labels" / f"{lang}.yaml"
     merged = _read(built_in_path, lang).data if built_in_path.is_file() else {}
     problems: list[Problem] = []
@@ -56,7 +70,7 @@ def load_labels(root: Path, lang: str) -> dict:
         path = folder / "labels" / f"{lang}.yaml"
         if path.is_file():
             own = _read(path, display_path(root, path))
-            problems += _unknown(own, reference.data, own.data, ())
+            problems += _unknown(own, allowed, own.data, ())
             merged = _merge(merged, own.data)
     missing = _missing(reference.data, merged)
     if missing:
@@ -72,9 +86,31 @@ def load_labels(root: Path, lang: str) -> dict:
             )
             for key in missing
         ]
+    if own_categories is not None:
+        problems += _unnamed_categories(own_categories, merged, lang)
     if problems:
         raise UserError(problems)
     return merged
+
+
+def _unnamed_categories(categories: Source, labels: dict, lang: str) -> list[Problem]:
+    """The register's own categories that ``lang``'s labels do not name (the build would have
+    no text for their checklist line)."""
+    problems = []
+    for category in categories.data:
+        missing = [g for g in CATEGORY_GROUPS if category not in labels.get(g, {})]
+        if missing:
+            keys = " and ".join(f"{group}.{category}" for group in missing)
+            problems.append(
+                categories.problem(
+                    (category,),
+                    "missing-label",
+                    f"data category '{category}' has no label in language '{lang}'",
+                    f"add {keys} to templates/labels/{lang}.yaml",
+                    key=True,
+                )
+            )
+    return problems
 
 
 def _read(path: Path, display: str) -> Source:

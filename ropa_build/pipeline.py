@@ -11,18 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ropa_build.cache import Cache
-from ropa_build.changelog import annex, history
 from ropa_build.check import check
-from ropa_build.diff.meanings import load_meanings
 from ropa_build.errors import Problem, UserError
 from ropa_build.labels import load_labels
 from ropa_build.load import load
 from ropa_build.parallel import Progress
-from ropa_build.provenance import provenance
-from ropa_build.render import render
 from ropa_build.source import read_yaml
 from ropa_build.validate import Register, validate
-from ropa_build.vocabulary import load_vocabulary
+from ropa_build.vocabulary import CATEGORIES, load_vocabulary
 from ropa_build.write import staged
 
 
@@ -62,6 +58,11 @@ def build(
     root: Path, out: Path, formats: tuple[str, ...], lang: str, options: Options
 ) -> tuple[list[Path], list[Problem]]:
     """``ropa build``: write the outputs; returns them and the warnings. Errors stop the build."""
+    from ropa_build.changelog import annex, history  # heavy too (ropa diff's stages)
+    from ropa_build.diff.meanings import load_meanings
+    from ropa_build.provenance import provenance
+    from ropa_build.render.runner import render  # rendering is heavy to import: only here
+
     words = load_labels(root, lang)
     register = read_register(root, options.cache)
     findings = _findings(register, options)
@@ -92,8 +93,9 @@ def _findings(register: Register, options: Options) -> list[Problem]:
     findings = check(
         register, options.today, select=set(options.select), ignore=set(options.ignore)
     )
-    if (register.root / "templates").is_dir():  # only then: rendering is heavy to import
-        from ropa_build.render import check_overrides
+    own = register.root / "templates", register.root / "schema" / CATEGORIES  # names are labels
+    if own[0].is_dir() or own[1].is_file():  # only then: rendering is heavy to import
+        from ropa_build.render.runner import check_overrides
 
         findings += check_overrides(register)
     return findings

@@ -22,17 +22,17 @@ def references(source: Source, catalogue: dict, vocabulary: Vocabulary) -> list[
     its unknown catalogue ids reported in the same run.
     """
     problems: list[Problem] = []
-    categories = list(vocabulary.categories)
-    systems = [key for key in catalogue if isinstance(key, str)]
+    categories = vocabulary.categories.keys()
+    systems = {key for key in catalogue if isinstance(key, str)}
 
-    def check(loc: Loc, value: object, known: list[str], code: str, what: str, where: str) -> None:
+    def check(loc: Loc, value: object, known, code: str, what: str, where: str) -> None:
         if isinstance(value, str) and value not in known:
             problems.append(
                 source.problem(
                     loc,
                     code,
                     f"unknown {what} '{value}'",
-                    did_you_mean(value, known, f"see {where}"),
+                    did_you_mean(value, sorted(known), f"see {where}"),
                 )
             )
 

@@ -19,6 +19,7 @@ Anchors, aliases, merge keys and any tag outside the standard set are refused.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,10 @@ from typing import Any
 import yaml
 
 from ropa_build.errors import Problem
+from ropa_build.yaml_text import INVISIBLE, decode, invisible_characters, syntax_problem
 
 Loc = tuple[str | int, ...]
+Positions = tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]  # values, keys
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # A record is a few levels deep; far deeper nesting is a mistake (or an attack) and would
@@ -40,12 +43,6 @@ _STANDARD_TAGS = {
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
-# Characters XML 1.0 (and so Word) cannot hold, plus lone surrogates; also DEL and the C1
-# controls (XML discourages them; they are mojibake from a Windows-1252 mix-up) and U+2028/U+2029,
-# which YAML counts as line breaks while editors do not, so every later line number would be off.
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]"
-)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -72,12 +69,17 @@ class Source:
 
     def _positions(self) -> tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
         if "_found" not in self.__dict__:
-            self.__dict__["_found"] = _locate(self.file) if self.file else ({}, {})
+            locate = self.__dict__.get("_locate") or locate_positions
+            self.__dict__["_found"] = locate(self.file) if self.file else ({}, {})
         return self.__dict__["_found"]
+
+    def locate_with(self, locate: Callable[[Path], Positions]) -> None:
+        """Find positions with ``locate`` (the cache's, which keeps them) instead of reading."""
+        self.__dict__["_locate"] = locate
 
     def __getstate__(self) -> dict:
         """Pickle without the positions (the cache stores sources; they are found again)."""
-        return {k: v for k, v in self.__dict__.items() if k != "_found"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_found", "_locate")}
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Best position for ``loc``: the exact node, else the nearest enclosing one."""
@@ -129,16 +131,16 @@ def read_yaml(path: Path, display: str) -> tuple[Source, list[Problem]]:
                 "a record describes one activity — move long texts to a linked document",
             )
         ]
-    text, problem = _decode(raw, display)
+    text, problem = decode(raw, display)
     if problem:
         return source, [problem]
-    problems = _invisible_characters(text, display)
+    problems = invisible_characters(text, display)
     if problems:
         return source, problems
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        return source, [_syntax_problem(error, text, display)]
+        return source, [syntax_problem(error, text, display)]
     except yaml.reader.ReaderError as error:  # a character YAML refuses (e.g. U+0080..U+009F)
         line = text.count("\n", 0, error.position) + 1
         column = error.position - text.rfind("\n", 0, error.position)
@@ -189,97 +191,6 @@ def read_yaml(path: Path, display: str) -> tuple[Source, list[Problem]]:
     return source, builder.problems
 
 
-def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
-    """UTF-8 only (a BOM is allowed and dropped); an invalid byte is reported where it is."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8"), None
-    except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        return "", Problem(
-            display,
-            line,
-            column,
-            "invalid-utf8",
-            f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
-            "save the file as UTF-8 (in VS Code: 'Save with Encoding')",
-        )
-
-
-def _invisible_characters(text: str, display: str) -> list[Problem]:
-    """Report raw control characters at their place (libyaml would only give an offset)."""
-    problems = []
-    for match in _INVISIBLE.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        column = match.start() - text.rfind("\n", 0, match.start())
-        problems.append(
-            Problem(
-                display,
-                line,
-                column,
-                "control-character",
-                f"the invisible character U+{ord(match.group()):04X} cannot appear "
-                "in a record (nor in a Word document)",
-                "delete it (it often comes with copy-paste from another program)",
-            )
-        )
-    return problems
-
-
-def _syntax_problem(error: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
-    """Point at the cause a user can fix, not where libyaml gave up (often lines later)."""
-    mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    what = error.problem or "invalid YAML"
-    lines = text.splitlines()
-    current = lines[line - 1] if line <= len(lines) else ""
-    opened = _open_quote(error, text)
-    if opened:
-        line, column = opened
-        what = "this quoted text is not closed on its line"
-        hint = "add the closing quote (for a long text use `|` and indent it below the key)"
-    elif current[column - 1 : column] == "\t" or "tab" in what:
-        what = "a tab character where YAML expects indentation"
-        hint = "YAML indents with spaces only — replace the tab with spaces"
-    elif "escape" in what or "hexdecimal" in what:
-        column = current.rfind("\\", 0, column) + 1 or column
-        if "Unicode" in what:
-            what = "this escape is not a character (\\ud800–\\udfff are halves of a pair)"
-            hint = "write the character itself instead of the escape"
-        else:
-            what = "in double quotes a backslash starts an escape such as \\n or \\u00e6"
-            hint = "write \\\\ for a backslash, or put the text in single quotes"
-    else:
-        hint = "check the indentation and quoting around this place"
-    return Problem(display, line, column, "yaml-syntax", what, hint)
-
-
-def _open_quote(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int] | None:
-    """Where an unclosed quote opened: libyaml either reaches the end of the file inside it, or
-    a later quote closes it and the error appears on that later line."""
-    if "quoted scalar" in str(error.context or "") and "end of stream" in str(error.problem):
-        mark = error.context_mark
-        return (mark.line + 1, mark.column + 1) if mark else None
-    problem = error.problem_mark
-    if problem is None:
-        return None
-    spanning = None
-    try:
-        for token in yaml.scan(text, Loader=_Loader):
-            if token.start_mark.index >= problem.index:
-                break
-            if getattr(token, "style", None) in ('"', "'") and (
-                token.start_mark.line < token.end_mark.line == problem.line
-            ):
-                spanning = token.start_mark
-    except yaml.MarkedYAMLError:
-        pass
-    return (spanning.line + 1, spanning.column + 1) if spanning else None
-
-
 # Where YAML could read an anchor: '&' and a name at the start of a node. Text such as "R&D" or
 # "A & B" does not match; whatever else matches is checked exactly on the event stream. An alias
 # ('*name') needs no such guess: the composer hands the builder the same node twice.
@@ -312,10 +223,10 @@ def _anchors(text: str, display: str) -> list[Problem]:
     return problems
 
 
-def _locate(path: Path) -> tuple[dict[Loc, tuple[int, int]], dict[Loc, tuple[int, int]]]:
+def locate_positions(path: Path) -> Positions:
     """The positions of every value and key in ``path``; none if it no longer reads cleanly."""
     try:
-        text, problem = _decode(path.read_bytes(), str(path))
+        text, problem = decode(path.read_bytes(), str(path))
         node = None if problem else yaml.compose(text, Loader=_Loader)
     except (OSError, yaml.YAMLError):
         node = None
@@ -414,7 +325,7 @@ class _Builder:
                 return _BOOLS[value]
             if _INT.match(value):
                 return int(value)
-        bad = _INVISIBLE.search(value)
+        bad = INVISIBLE.search(value)
         if bad:
             self._problem(
                 node,

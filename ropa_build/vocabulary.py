@@ -5,6 +5,11 @@ They are data, not code, because they change with the law (an adequacy decision 
 renewed or struck down) and because a register may extend them; see :mod:`ropa_build.resources`.
 A transfer's destination is a country (ISO 3166 code) or an international organisation, spelt
 ``org:<id>`` with the id from ``international-organisations.yaml`` (Art. 44 treats both alike).
+
+A register's ``schema/data-categories.yaml`` *extends* the built-in categories: its entries are
+added after them (an entry with a built-in id changes that category). Their names are labels
+(``categories`` and ``categories_short`` in every language's label file; :mod:`ropa_build.labels`
+reports a category without them at its line here).
 """
 
 from __future__ import annotations
@@ -16,9 +21,13 @@ from typing import Literal
 import pycountry
 from pydantic import BaseModel, ConfigDict, RootModel
 
+from ropa_build.errors import UserError
 from ropa_build.models import ORGANISATION_PREFIX, CountryCode, Day, Destination, Id
-from ropa_build.resources import load_data, load_source
-from ropa_build.source import Source
+from ropa_build.resources import display_path, load_data, load_source, search_path
+from ropa_build.schema_errors import check_shape
+from ropa_build.source import Source, read_yaml
+
+CATEGORIES = "data-categories.yaml"
 
 
 @dataclass(frozen=True)
@@ -97,9 +106,7 @@ def load_vocabulary(root: Path) -> Vocabulary:
     source = load_source(root, "schema", "adequacy.yaml", _Adequacy)
     adequacy = _Adequacy.model_validate(source.data)  # checked at its lines by load_source
     return Vocabulary(
-        categories=load_data(
-            root, "schema", "data-categories.yaml", RootModel[dict[str, _Category]]
-        ),
+        categories=categories(root),
         mechanisms=load_data(
             root, "schema", "transfer-mechanisms.yaml", RootModel[dict[str, _Mechanism]]
         ),
@@ -117,6 +124,29 @@ def load_vocabulary(root: Path) -> Vocabulary:
             RootModel[dict[Id, _Organisation]],
         ),
     )
+
+
+def category_sources(root: Path) -> list[Source]:
+    """The data-category files, built-in first, then the register's own (if it has one)."""
+    sources = []
+    for folder in reversed(search_path(root, "schema")):
+        path = folder / CATEGORIES
+        if path.is_file():
+            source, problems = read_yaml(path, display_path(root, path))
+            if not problems:
+                problems = check_shape(RootModel[dict[str, _Category]], source)
+            if problems:
+                raise UserError(problems)
+            sources.append(source)
+    return sources
+
+
+def categories(root: Path) -> dict[str, dict]:
+    """The built-in categories and the register's own, in that order."""
+    merged: dict[str, dict] = {}
+    for source in category_sources(root):
+        merged.update(source.data or {})
+    return merged
 
 
 def country_name(code: str, locale: str) -> str | None:

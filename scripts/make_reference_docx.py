@@ -501,6 +501,22 @@ def set_core_properties(document: docx.document.Document) -> None:
     props.created = props.modified = FIXED_DATE.replace(tzinfo=None)
 
 
+def set_settings(document: docx.document.Document) -> None:
+    """Document settings that hold in every output.
+
+    ``w:zoom``: python-docx's template has ``w:val="bestFit"`` without the ``w:percent`` that
+    ECMA-376 requires (Word is strict about schemas even where LibreOffice is not), so the
+    zoom is set to 100 % as Word itself writes it.
+    """
+    settings = document.settings.element
+    zoom = settings.find(qn("w:zoom"))
+    if zoom is None:
+        zoom = parse_xml(f"<w:zoom {W}/>")
+        settings.insert(0, zoom)
+    zoom.attrib.clear()
+    zoom.set(qn("w:percent"), "100")
+
+
 def build() -> bytes:
     """The reference document as python-docx saves it (not yet byte-stable)."""
     document = docx.Document()
@@ -512,6 +528,7 @@ def build() -> bytes:
     add_samples(document)
     drop_extras(document)
     set_core_properties(document)
+    set_settings(document)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -813,29 +813,25 @@ def _style_problems(
 
 @dataclass
 class OutputFolder:
-    """The files `ropa build --out DIR` writes, found on disk."""
+    """The files `ropa build --out DIR` writes, found on disk: the controller register
+    (``register.*``) and the processor register (``register-processor.*``), whichever the
+    register has, and one DOCX per activity. ``register_*`` name the first of them."""
 
     root: Path
-    register_docx: Path
-    register_md: Path
-    register_html: Path
+    registers: list[Path]  # stems: root / "register", root / "register-processor"
     activity_docx: list[Path] = field(default_factory=list)
 
     @classmethod
     def find(cls, out_dir: str | os.PathLike[str]) -> OutputFolder:
         """Locate the outputs, failing with a listing of what is there when one is missing."""
         root = Path(out_dir)
-        folder = cls(
-            root=root,
-            register_docx=root / "register.docx",
-            register_md=root / "register.md",
-            register_html=root / "register.html",
-            activity_docx=sorted((root / "activities").glob("*.docx")),
-        )
+        stems = [root / s for s in REGISTER_STEMS if (root / f"{s}.docx").is_file()]
+        folder = cls(root, stems, sorted((root / "activities").glob("*.docx")))
         missing = [
-            str(p.relative_to(root))
-            for p in (folder.register_docx, folder.register_md, folder.register_html)
-            if not p.is_file()
+            f"{stem.name}{suffix}"
+            for stem in stems or [root / "register"]
+            for suffix in (".docx", ".md", ".html")
+            if not stem.with_name(stem.name + suffix).is_file()
         ]
         if not folder.activity_docx:
             missing.append("activities/*.docx")
@@ -847,9 +843,27 @@ class OutputFolder:
             )
         return folder
 
+    def _files(self, suffix: str) -> list[Path]:
+        return [stem.with_name(stem.name + suffix) for stem in self.registers]
+
+    @property
+    def register_docx(self) -> Path:
+        return self._files(".docx")[0]
+
+    @property
+    def register_md(self) -> Path:
+        return self._files(".md")[0]
+
+    @property
+    def register_html(self) -> Path:
+        return self._files(".html")[0]
+
     @property
     def all_docx(self) -> list[Path]:
-        return [self.register_docx, *self.activity_docx]
+        return [*self._files(".docx"), *self.activity_docx]
+
+
+REGISTER_STEMS = ("register", "register-processor")
 
 
 def assert_outputs_pass_clients(
@@ -888,30 +902,30 @@ def assert_outputs_pass_clients(
                 f"activities/{docx.name}: {pdfs[docx].page_count} pages, "
                 f"at most {MAX_ACTIVITY_PAGES}"
             )
-    register_text = pdfs[folder.register_docx].text
+    register_text = "\n".join(pdfs[docx].text for docx in folder._files(".docx"))
     for expected in register_must_contain:
         if not text_contains(register_text, expected):
-            problems.append(f"register.docx printed by LibreOffice lacks {expected!r}")
+            problems.append(f"the printed registers (LibreOffice) lack {expected!r}")
 
-    problems += [f"register.html (vnu): {e}" for e in vnu_errors(folder.register_html)]
+    for html in folder._files(".html"):
+        name = html.name
+        problems += [f"{name} (vnu): {e}" for e in vnu_errors(html)]
+        shot = screenshot_path if html == folder.register_html else None
+        audit = browser_audit(html, shot or workdir / f"{html.stem}-html.png")
+        problems += [f"{name} (axe): {line}" for line in format_axe_violations(audit["violations"])]
+        problems += [
+            f"{name} requested {r['url']} ({r['resourceType']})" for r in audit["requests"]
+        ]
+        problems += [f"{name} console error: {e}" for e in audit["console_errors"]]
+        phone = audit["phone"]
+        if phone["scrollWidth"] > phone["width"]:
+            problems.append(
+                f"{name} scrolls sideways at {phone['width']}px: document is "
+                f"{phone['scrollWidth']}px wide; too wide: {', '.join(phone['overflowing'])}"
+            )
 
-    audit = browser_audit(folder.register_html, screenshot_path or workdir / "register-html.png")
-    problems += [
-        f"register.html (axe): {line}" for line in format_axe_violations(audit["violations"])
-    ]
-    problems += [
-        f"register.html requested {r['url']} ({r['resourceType']})" for r in audit["requests"]
-    ]
-    problems += [f"register.html console error: {e}" for e in audit["console_errors"]]
-    phone = audit["phone"]
-    if phone["scrollWidth"] > phone["width"]:
-        problems.append(
-            f"register.html scrolls sideways at {phone['width']}px: document is "
-            f"{phone['scrollWidth']}px wide; too wide: {', '.join(phone['overflowing'])}"
-        )
-
-    md_text = folder.register_md.read_text(encoding="utf-8")
-    problems += [f"register.md: {p}" for p in gfm_table_problems(md_text)]
+    for md in folder._files(".md"):
+        problems += [f"{md.name}: {p}" for p in gfm_table_problems(md.read_text(encoding="utf-8"))]
 
     if problems:
         raise AssertionError(

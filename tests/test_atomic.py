@@ -74,7 +74,10 @@ def test_template_error_after_other_formats_rendered_keeps_previous_output(
     )
     done = run(example, out)
     assert done.returncode == 1
-    assert "register.html.j2:1:1: error[template-error]" in done.stderr
+    assert (
+        "register.html.j2:1:26: error[template-error]: view has no field 'no_such_field'"
+        in done.stderr
+    )
     assert "Traceback" not in done.stderr
     assert snapshot(out) == before
     assert leftovers(out) == []

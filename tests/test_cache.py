@@ -76,11 +76,11 @@ def test_each_kind_of_input_reaches_a_cached_rebuild(register, cached_ropa, tmp_
     reg.patch("records/support.yaml", "owner: Kundeservice", "owner: Kundeservice Nord")
     assert cached_ropa("build", "--root", str(reg.root), "--out", str(out)).returncode == 0
     changed = [n for n, data in outputs(out).items() if before.get(n) != data]
-    assert sorted(changed) == [
+    assert sorted(changed) == [  # Support is a processor record: the processor register
         "activities/support.docx",
-        "register.docx",
-        "register.html",
-        "register.md",
+        "register-processor.docx",
+        "register-processor.html",
+        "register-processor.md",
     ]
 
     catalogue = (reg.root / "catalogue.yaml").read_text(encoding="utf-8")
@@ -201,9 +201,9 @@ def test_a_rebuild_links_what_did_not_change_and_makes_what_did(
     assert made == [
         "activities/nyhedsbrev.docx",
         "activities/support.docx",
-        "register.docx",
-        "register.html",
-        "register.md",
+        "register-processor.docx",
+        "register-processor.html",
+        "register-processor.md",
     ]
     assert outputs(out)["activities/nyhedsbrev.docx"] != before["activities/nyhedsbrev.docx"]
     with zipfile.ZipFile(out / "activities" / "nyhedsbrev.docx") as document:

@@ -162,11 +162,12 @@ def test_example_before_draws_the_rule_and_after_clears_it(tmp_path: Path, code:
     assert [str(p) for p in after if p.severity == "error"] == []
 
 
-def test_cli_docs_writes_the_three_files(tmp_path: Path, ropa):
+def test_cli_docs_writes_the_four_files(tmp_path: Path, ropa):
     result = ropa("docs", "--root", tmp_path, "--out", tmp_path / "out")
     assert result.code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "changes.md",
         "fields.md",
         "rules.md",
+        "templates.md",
     ]

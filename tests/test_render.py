@@ -57,13 +57,19 @@ def document_xml(path: Path) -> str:
         return package.read("word/document.xml").decode()
 
 
-@pytest.mark.parametrize("register", ["golden", "example"])
-@pytest.mark.parametrize("name", ["register.md", "register.html", "register.document.xml"])
-def test_golden(golden_out: Path, example_out: Path, register: str, name: str, request) -> None:
-    """The golden register (tests/golden/expected) and the example register (…/example)."""
-    out = golden_out if register == "golden" else example_out
+@pytest.mark.parametrize(
+    ("register", "stem"),
+    [("golden", "register"), ("example", "register"), ("example", "register-processor")],
+)
+@pytest.mark.parametrize("suffix", [".md", ".html", ".document.xml"])
+def test_golden(
+    golden_out: Path, example_out: Path, register: str, stem: str, suffix: str, request
+) -> None:
+    """The golden register (tests/golden/expected) and the example register (…/example): the
+    controller register and the processor register of each."""
+    out, name = golden_out if register == "golden" else example_out, stem + suffix
     actual = (
-        document_xml(out / "register.docx")
+        document_xml(out / f"{stem}.docx")
         if name.endswith(".xml")
         else (out / name).read_text(encoding="utf-8")
     )
@@ -229,16 +235,49 @@ def test_docx_lists_and_links(golden_out: Path) -> None:
 def test_docx_cover_and_properties(golden_out: Path) -> None:
     document = docx.Document(str(golden_out / "register.docx"))
     first = [p.text for p in document.paragraphs[:5]]
-    assert first[:2] == ["Fortegnelse over behandlingsaktiviteter", "Eksempel A/S"]
+    assert first[:2] == ["Fortegnelse over behandlingsaktiviteter (dataansvarlig)", "Eksempel A/S"]
     assert "Version 1.0" in first and "Dato: 29. februar 2024" in first
     core = document.core_properties
     # the running header shows the title (a TITLE field), with the version and the date
     assert core.title == (
-        "Fortegnelse over behandlingsaktiviteter – Eksempel A/S · Version 1.0 · 29. februar 2024"
+        "Fortegnelse over behandlingsaktiviteter (dataansvarlig) – Eksempel A/S · Version 1.0 · "
+        "29. februar 2024"
     )
     assert core.created.isoformat().startswith("2024-02-29T00:00:00")
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+
+
+def test_a_controller_and_a_processor_register_each_hold_their_own(
+    golden_out: Path, example_out: Path
+) -> None:
+    """Art. 30(1) and 30(2) are two records: each role's activities in its own document, with
+    its own title; a register with one role writes only that one."""
+    roles = {p.stem: yaml_role(p) for p in (REPO / "records").glob("*.yaml")}
+    for stem, role, title in [
+        ("register", "controller", "(dataansvarlig)"),
+        ("register-processor", "processor", "(databehandler)"),
+    ]:
+        text = (example_out / f"{stem}.md").read_text(encoding="utf-8")
+        title_line = text.split("\n", 1)[1]  # after the provenance line
+        assert title_line.startswith(f"# Fortegnelse over behandlingsaktiviteter {title}")
+        listed = {i for i in roles if f"(#{i})" in text or f'"activity-{i}"' in text}
+        shown = {i for i, r in roles.items() if f"vedrørende {title_of(i)} (" in text}
+        assert shown == {i for i, r in roles.items() if r == role}, listed
+        document = docx.Document(str(example_out / f"{stem}.docx"))
+        assert document.paragraphs[0].text.endswith(title)
+    assert not list(golden_out.glob("register-processor.*"))  # the golden register: one role
+
+
+def yaml_role(path: Path) -> str:
+    return "processor" if "\nrole: processor" in path.read_text(encoding="utf-8") else "controller"
+
+
+def title_of(record_id: str) -> str:
+    for line in (REPO / "records" / f"{record_id}.yaml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("title: "):
+            return line.removeprefix("title: ").strip().strip('"')
+    raise AssertionError(record_id)
 
 
 def test_activity_documents_one_per_record(example_out: Path) -> None:
@@ -265,8 +304,8 @@ def test_english_labels(tmp_path: Path) -> None:
     document = docx.Document(str(out / "activities" / "support.docx"))
     assert document.paragraphs[0].text == "Processing activities concerning Support (processor)"
     assert document.paragraphs[1].text == "March 2021"
-    html = (out / "register.html").read_text(encoding="utf-8")
-    assert '<html lang="en">' in html and "Record of processing activities" in html
+    html = (out / "register-processor.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "Record of processing activities (processor)" in html
     assert "<strong>North Macedonia (MK)</strong>" in html  # country names follow the language
 
 

@@ -14,10 +14,8 @@ import sys
 from pathlib import Path
 
 from ropa_build.cache import Cache
-from ropa_build.diff.compare import compare
 from ropa_build.diff.git import GitError, read_revisions
 from ropa_build.diff.meanings import LANGUAGES, load_meanings
-from ropa_build.diff.report import report
 from ropa_build.errors import Problem
 from ropa_build.resources import load_data
 from ropa_build.source import read_yaml
@@ -70,6 +68,9 @@ def _diff(args: argparse.Namespace) -> int:
         hint = f" — {error.hint}" if error.hint else ""
         print(f"ropa diff: error: {error.message}{hint}", file=sys.stderr)
         return 2
+    from ropa_build.diff.compare import compare  # imported when a diff is made, not for --help
+    from ropa_build.diff.report import report
+
     changes = compare(base, head)
     colour = args.form == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     text = report(
@@ -106,6 +107,8 @@ def against(root: Path, base: str) -> list[Problem]:
     except GitError as error:
         return [Problem(".", 1, 1, "no-base", error.message, error.hint)]
     content, bumped = set(), set()
+    from ropa_build.diff.compare import compare
+
     for change in compare(old, new):
         if change.scope != "record":
             continue

@@ -13,7 +13,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ropa_build.render.markdown import escape
 from ropa_build.resources import load_data
 
 LANGUAGES = ("da", "en")
@@ -89,6 +88,8 @@ def load_meanings(root: Path) -> Meanings:
 
 def changes_doc(root: Path, generated: str) -> str:
     """``docs/changes.md``: every code with its significance, provision and wording."""
+    from ropa_build.render.markdown import escape  # only the docs need Markdown
+
     meanings = load_meanings(root)
     lines = [
         "# Change codes (`ropa diff`)",

@@ -110,19 +110,23 @@ class Docx(Format):
             stream(self.templates["register"], view=view, labels=view.labels, activities=placed)
         )
         links = sorted({link for _, table_links in summaries for link in table_links})
-        newest = max((a.record.updated for a in self.job.register.activities), default=None)
+        newest = max(
+            (a.record.updated for a in self.job.register.activities if a.record.role == view.role),
+            default=None,
+        )
         made = view.provenance
         title = f"{view.title} – {view.organisation}"
+        dated = made is not None and bool(made.commit)  # by the commit; else as before
         yield (
-            "register.docx",
+            f"{view.stem}.docx",
             package_docx(
                 self.reference,
                 body,
                 hyperlinks=[(_link_id(url), url) for url in links],
                 numbered_lists=placed.lists,
                 # the running header shows the title (a TITLE field): with version and date
-                title=f"{title} · {_version(view)}{view.built}" if made else title,
-                created=made.date if made else self.job.created or _day(newest),
+                title=f"{title} · {_version(view)}{view.built if dated else view.date}",
+                created=made.date if dated else self.job.created or _day(newest),
                 revision=max(made.revision, 1) if made else 1,
                 properties=_properties(made) if made else (),
             ),

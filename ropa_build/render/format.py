@@ -40,7 +40,7 @@ class Job:
 
     register: Register
     labels: dict
-    view: RegisterView  # the register's own lines; ``activities`` is filled in for assembly
+    view: RegisterView  # a register's own lines (in a block: no activities, either role's title)
     created: dt.datetime | None  # fixed document dates (SOURCE_DATE_EPOCH); None: the records'
 
 
@@ -76,7 +76,7 @@ class TemplateFormat(Format):
     """
 
     template_name: ClassVar[str]
-    output_name: ClassVar[str]
+    suffix: ClassVar[str]  # of the file written: ``<stem><suffix>``, e.g. register.md
     autoescape: ClassVar[bool]
 
     def __init__(self, job: Job) -> None:
@@ -99,11 +99,11 @@ class TemplateFormat(Format):
     ) -> Iterator[Output]:
         if not self.has_block:
             view = dataclasses.replace(view, activities=pieces)
-            yield self.output_name, stream(self.template, view=view, labels=view.labels)
+            yield view.stem + self.suffix, stream(self.template, view=view, labels=view.labels)
             return
         place = {head.id: i for i, head in enumerate(view.activities)}
         spliced = {"activity": lambda context: pieces[place[context["activity"].id]]}
         yield (
-            self.output_name,
+            view.stem + self.suffix,
             stream(self.template, pieces=spliced, view=view, labels=view.labels),
         )

@@ -20,7 +20,7 @@ class Html(TemplateFormat):
 
     name = "html"
     template_name = "register.html.j2"
-    output_name = "register.html"
+    suffix = ".html"
     autoescape = True
 
     def filters(self) -> dict:

@@ -22,7 +22,7 @@ class Markdown(TemplateFormat):
 
     name = "md"
     template_name = "register.md.j2"
-    output_name = "register.md"
+    suffix = ".md"
     autoescape = False
 
     def filters(self) -> dict:

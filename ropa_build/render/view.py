@@ -90,13 +90,15 @@ class Annex:
 @dataclass(frozen=True)
 class RegisterView:
     lang: str
+    role: str  # "controller" (Art. 30(1)) or "processor" (Art. 30(2)): a register is one or other
+    stem: str  # the register's file names: register.docx, register-processor.md, …
     title: str
     organisation: str
     version: str
     date: str
     labels: dict
     activities: Sequence[ActivityHead]  # heads, or whole views where a template needs them
-    provenance: Provenance | None = None  # where the build comes from (ropa_build.provenance)
+    provenance: Provenance | None = None  # version, commit, short, date, dirty, shallow, tool
     stamp: tuple[str, ...] = ()  # the provenance worded: the cover's line(s)
     built: str = ""  # the provenance's date (the commit's), worded
     changelog: Annex | None = None  # the change log annex; None: none (--no-changelog)
@@ -107,27 +109,36 @@ class RegisterView:
         return repr((self.provenance, self.stamp, self.built, self.changelog))
 
 
+#: Each role's register and the stem of its file names; an organisation that is both controller
+#: and processor keeps two records (Art. 30(1) and (2); CNIL says so explicitly), so that either
+#: can be handed to the authority alone.
+STEMS = {"controller": "register", "processor": "register-processor"}
+
+
 def register_view(
     register: Register,
     labels: dict,
     lang: str,
+    role: str,
     provenance: Provenance | None = None,
     changelog: Annex | None = None,
 ) -> RegisterView:
-    """The register's own lines, without its activities (the render stage adds them as they are
-    made); its date is the newest record's, so a rebuild never changes it.
+    """One role's register, without its activities (the render stage adds them as they are made);
+    its date is its newest record's, so a rebuild never changes it.
 
     The version is the organisation's ``document.version`` where it gives one, else the git
     version (a register that states none is never shown as an invented "1")."""
-    newest = max((a.record.updated for a in register.activities), default=dt.date(1970, 1, 1))
+    days = [a.record.updated for a in register.activities if a.record.role == role]
     document = register.organisation.document
     version = document.version if "version" in document.model_fields_set else ""
     return RegisterView(
         lang=lang,
-        title=labels["document"]["register_title"],
+        role=role,
+        stem=STEMS[role],
+        title=f"{labels['document']['register_title']} ({labels['roles'][role]})",
         organisation=register.organisation.controller.name,
         version=version or (provenance.version if provenance else ""),
-        date=_date(newest, labels),
+        date=_date(max(days, default=dt.date(1970, 1, 1)), labels),
         labels=labels,
         activities=(),
         provenance=provenance,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from ropa_build.errors import Problem
 from ropa_build.rules.common import add_months, recipient_uses, texts, transfers
@@ -77,6 +78,16 @@ _BRACKETED = re.compile(
 )
 
 
+def _may_hold_placeholder(path: Path | None) -> bool:
+    """Whether the file's text could hold a placeholder (one search of the whole text is far
+    cheaper than walking every value of the data; True when it cannot be read)."""
+    try:
+        text = path.read_text(encoding="utf-8") if path else None
+    except (OSError, UnicodeDecodeError):
+        return True
+    return text is None or "TODO" in text or _BRACKETED.search(text) is not None
+
+
 def placeholder(text: str) -> str | None:
     """The first placeholder left in ``text``, or None."""
     found = [m for m in (_TODO.search(text), _BRACKETED.search(text)) if m]
@@ -93,13 +104,17 @@ def placeholder(text: str) -> str | None:
         "security: Adgangsstyring med to-faktor-login; kryptering under transport og i hvile.\n",
     ),
 )
-def _todo_left(register: Register, today: dt.date) -> Iterator[Finding]:
+def _todo_left(register: Register, today: dt.date) -> Iterator[Finding | Problem]:
     """``ropa new`` fills every field with a ``TODO:`` placeholder, and Word templates leave
     bracketed prompts ("[Indsæt navn]", "[Dato]", "[Insert …]"). One left in any file of the
     register — a record, organisation.yaml or catalogue.yaml — would reach the DPO's document
-    as if it were the register's content."""
+    as if it were the register's content. ``ropa import`` marks what it could not place with
+    confidence with a ``# TODO(import): …`` comment above the key; those are reported too, with
+    what to check."""
     sources = [*register.sources, *(a.source for a in register.activities)]
     for source in sources:
+        if not _may_hold_placeholder(source.file):
+            continue  # the file's text has none: its data need not be walked
         for loc, text in texts(source.data):
             found = placeholder(text)
             if found:
@@ -109,6 +124,10 @@ def _todo_left(register: Register, today: dt.date) -> Iterator[Finding]:
                     f"a placeholder is left here: '{found}'",
                     "write the real content, or remove the field",
                 )
+    for activity in register.activities:
+        for line, column, text in _import_todos(activity.source.file):
+            hint = "check it, fix the record, then delete the comment"
+            yield Problem(activity.source.path, line, column, "", text, hint)
 
 
 @rule(
@@ -130,3 +149,26 @@ def _not_a_record(register: Register, today: dt.date) -> Iterator[Problem]:
     misspelt extension or a broken link is an error). Move the file out of ``records/``;
     ``--ignore not-a-record`` silences the warning for a run."""
     yield from register.notices  # found while reading the folder (ropa_build.load)
+
+
+_IMPORT_TODO = re.compile(r"^\s*#\s*(TODO\(import\):.*)$")
+
+
+def _import_todos(path: Path | None) -> Iterator[tuple[int, int, str]]:
+    """``# TODO(import): …`` comments (continued on ``#   `` lines), with line and column."""
+    try:
+        text = path.read_text(encoding="utf-8") if path else ""
+    except (OSError, UnicodeDecodeError):
+        return
+    if "TODO(import)" not in text:
+        return
+    lines = text.splitlines()
+    for number, line in enumerate(lines, 1):
+        found = _IMPORT_TODO.match(line)
+        if found:
+            message = found.group(1)
+            for more in lines[number:]:
+                if not more.startswith("#   "):
+                    break
+                message += " " + more[1:].strip()
+            yield number, line.index("#") + 1, message

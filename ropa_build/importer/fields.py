@@ -1,0 +1,317 @@
+"""Read the content of one row into the record's structure: contacts, lawful basis, recipients,
+transfers, retention rules and accepted warnings.
+
+Each reader understands what the build writes (so a register round-trips) and the looser forms
+people type; what it cannot read stays text in the field's description, never dropped. Phrases
+come from the label files (:mod:`ropa_build.importer.labels`), both languages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ropa_build.importer.grid import Para
+from ropa_build.importer.labels import Labels
+from ropa_build.importer.text import drop, markdown, normal, plain_lines
+
+EMAIL = re.compile(r"^[^@\s<>\"/,;]+@[^@\s<>\"/,;]+\.[^@\s<>\"/,;]+$")
+_CVR = re.compile(r"\bCVR(?:-nr\.?|-nummer|\s*nr\.?)?\s*[:.]?\s*(\d{8})\b", re.I)
+_WEB = re.compile(r"^(https?://\S+|www\.\S+|[\w-]+(\.[\w-]+)+\.[a-z]{2,}(/\S*)?)$", re.I)
+_PHONE = re.compile(r"^(?:(?:tlf|tel|telefon|phone)\.?:?\s*)?\+?[\d\s().-]{6,}$", re.I)
+_ITEM = re.compile(r"^(?P<country>.+?) \((?P<code>[A-Z]{2})\): (?P<recipient>.+?) — (?P<mech>.+)$")
+_ACCEPTED = re.compile(
+    r"^(?P<rule>[a-z0-9][a-z0-9-]*)(?: \((?P<provision>.*?)\))?: (?P<reason>.+)$"
+)
+_HEAD = re.compile(r"^\*\*(?P<label>[^*]+?):\*\*\s*")
+
+
+def contact(lines: list[str]) -> dict | None:
+    """Name first, then CVR, website, phone and e-mail lines recognised; the rest is address."""
+    if not lines:
+        return None
+    if len(lines) == 1:
+        lines = _unflatten(lines[0])
+    head, rest = lines[0], lines[1:]
+    out: dict = {}
+    title, _, name = head.partition(", ")
+    if name and len(title.split()) <= 3 and "(" not in title and len(title) <= 30:
+        out["title"], out["name"] = title, name
+    else:
+        out["name"] = head
+    address: list[str] = []
+    emails: list[str] = []
+    for line in rest:
+        found = _CVR.search(line)
+        if found and "cvr" not in out:
+            out["cvr"] = found.group(1)
+            line = (line[: found.start()] + line[found.end() :]).strip(" ,;")
+            if not line:
+                continue
+        parts = [p for p in re.split(r"[\s/,;]+", line.removeprefix("mailto:")) if p]
+        if parts and all(EMAIL.match(p) for p in parts):
+            emails += parts
+        elif _WEB.match(line) and "web" not in out:
+            out["web"] = line
+        elif _PHONE.match(line) and sum(c.isdigit() for c in line) >= 6 and "phone" not in out:
+            out["phone"] = line
+        else:
+            address.append(line)
+    if address:
+        out["address"] = ", ".join(address)
+    if emails:
+        out["email"] = emails
+    order = ("name", "title", "cvr", "address", "web", "phone", "email")
+    return {k: out[k] for k in order if k in out}
+
+
+_PIECES = (
+    (
+        "email",
+        re.compile(
+            r"[^@\s<>\"/,;]+@[^@\s<>\"/,;]+\.[A-Za-z]{2,}(?:\s*/\s*[^@\s<>\"/,;]+@"
+            r"[^@\s<>\"/,;]+\.[A-Za-z]{2,})*"
+        ),
+    ),
+    ("web", re.compile(r"\b(?:https?://|www\.)\S+")),
+    ("cvr", _CVR),
+    ("phone", re.compile(r"(?:\+\s?\d{2}\s?)?\b\d{2}(?:\s?\d{2}){3}\b")),
+    (
+        "address",
+        re.compile(r"\b[A-ZÆØÅ][\wæøå.-]+\s+\d+\s?[a-zA-Z]?,?\s+\d{4}\s+[A-ZÆØÅ][\wæøå-]+"),
+    ),
+)
+
+
+def _unflatten(line: str) -> list[str]:
+    """A contact typed on one line ("Firma ApS Gade 12 6600 By CVR: 12345678") into its lines."""
+    found: list[str] = []
+    rest = line
+    for kind, pattern in _PIECES:
+        match = pattern.search(rest)
+        if match:
+            piece = f"CVR: {match.group(1)}" if kind == "cvr" else match.group(0).strip()
+            found.append(piece)
+            rest = (rest[: match.start()] + " " + rest[match.end() :]).strip(" ,;")
+            rest = " ".join(rest.split())
+    if not found or not rest:
+        return [line]
+    order = {"address": 0, "cvr": 1, "web": 2, "phone": 3, "email": 4}
+    return [rest, *sorted(found, key=lambda p: order[_kind(p)])]
+
+
+def _kind(piece: str) -> str:
+    if piece.startswith("CVR: "):
+        return "cvr"
+    if "@" in piece:
+        return "email"
+    if piece.startswith(("http", "www.")):
+        return "web"
+    return "phone" if piece.lstrip("+").replace(" ", "").isdigit() else "address"
+
+
+def contacts(paras: list[Para]) -> list[dict]:
+    """One contact per paragraph when paragraphs hold line breaks (as we write), else one."""
+    if any("\n" in p.text.strip() for p in paras):
+        found = [contact(plain_lines([p])) for p in paras]
+    else:
+        found = [contact(plain_lines(paras))]
+    return [c for c in found if c]
+
+
+def lawful_basis(paras: list[Para], labels: Labels) -> dict:
+    """Art. 6/9 letters and the Art. 10 ground from their own paragraphs; the rest explains."""
+    out: dict = {}
+    rest: list[Para] = []
+    for para in paras:
+        text = " ".join(para.text.split())
+        found = _basis_line(text, labels)
+        if found and found[0] not in out:
+            out[found[0]] = found[1]
+        else:
+            rest.append(para)
+    description = markdown(rest)
+    if description:
+        out["description"] = description
+    return out
+
+
+def _basis_line(text: str, labels: Labels) -> tuple[str, object] | None:
+    for art, forms in labels.basis.items():
+        for prefix, _ in forms:
+            if not text.lower().startswith(prefix.lower()):
+                continue
+            tail = text[len(prefix) :].strip()
+            if art == "art10":
+                return (art, tail) if tail else None
+            tokens = [t for t in re.split(r",|\s+og\s+|\s+and\s+|\s+", tail) if t]
+            letters = [t.strip("()") for t in tokens]
+            allowed = "abcdef" if art == "art6" else "abcdefghij"
+            if letters and all(len(x) == 1 and x in allowed for x in letters):
+                return art, letters
+    return None
+
+
+def split_names(text: str, names: dict[str, str]) -> list[str] | None:
+    """'a, b og c' into the keys of ``names`` (normalised name → key); None if any is unknown.
+
+    Names may themselves hold ', ' or ' og ' ("brugs- og logoplysninger"), so the text is
+    matched name by name, longest first, with a separator between.
+    """
+    text = normal(text)
+    ordered = sorted(names, key=len, reverse=True)
+
+    def parse(i: int) -> list[str] | None:
+        if i == len(text):
+            return []
+        for name in ordered:
+            if text.startswith(name, i):
+                j = i + len(name)
+                if j == len(text):
+                    return [names[name]]
+                for sep in (", ", " og ", " and ", " & "):
+                    if text.startswith(sep, j):
+                        rest = parse(j + len(sep))
+                        if rest is not None:
+                            return [names[name], *rest]
+        return None
+
+    return parse(0) if text else None
+
+
+@dataclass
+class Use:
+    name: str
+    used_for: str | None
+    note: str | None
+    receives: dict[str, list[str]]
+    unread: list[str]
+
+
+def recipients(paras: list[Para], labels: Labels, groups: dict[str, str]) -> list[Use]:
+    """A name line "Name (used for) — note", then "modtager om <group>: <categories>" lines."""
+    uses: list[Use] = []
+    for line in plain_lines(paras):
+        received = _receives(line, labels, groups)
+        if received is not None and uses:
+            group, categories = received
+            if group and categories is not None:
+                uses[-1].receives.setdefault(group, []).extend(categories)
+            else:
+                uses[-1].unread.append(line)
+            continue
+        head, _, note = line.partition(" — ")
+        name, used_for = split_used_for(head.strip())
+        uses.append(Use(name, used_for, note.strip() or None, {}, []))
+    return uses
+
+
+def _receives(line: str, labels: Labels, groups: dict[str, str]):
+    for pattern in labels.receives:
+        found = pattern.match(line)
+        if found:
+            group = groups.get(normal(found.group("group")))
+            return group, split_names(found.group("c"), labels.short)
+    return None
+
+
+def split_used_for(text: str) -> tuple[str, str | None]:
+    """'Name (what it is used for)': the last balanced parenthesis at the end is the use."""
+    if not text.endswith(")"):
+        return text, None
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            name = text[:i].strip()
+            return (name, text[i + 1 : -1].strip() or None) if name else (text, None)
+    return text, None
+
+
+@dataclass
+class Item:
+    country: str
+    recipient: str
+    mechanism: str | None
+    documentation: list[Para] = field(default_factory=list)
+
+
+def transfers(paras: list[Para], labels: Labels) -> tuple[list[Para], list[Item]]:
+    """The general statement, then "Country (CC): recipient — mechanism" items as we write."""
+    description: list[Para] = []
+    items: list[Item] = []
+    for para in paras:
+        text = " ".join(para.text.split())
+        found = _ITEM.match(text)
+        if found:
+            mechanism = labels.mechanisms.get(normal(found.group("mech")))
+            items.append(Item(found.group("code"), found.group("recipient"), mechanism))
+        elif items:
+            items[-1].documentation.append(_unlabel(para, labels.documentation))
+        else:
+            description.append(para)
+    return description, items
+
+
+def _unlabel(para: Para, words: list[str]) -> Para:
+    """The paragraph without its leading "Dokumentation: " label."""
+    for word in words:
+        if para.text.lstrip().startswith(f"{word}: "):
+            return drop_head(para, len(para.text) - len(para.text.lstrip()) + len(word) + 2)
+    return para
+
+
+def drop_head(para: Para, count: int) -> Para:
+    """The paragraph without its first ``count`` characters (a label before the value)."""
+    return Para(drop(para.runs, count), para.style, para.list, para.level, para.checked)
+
+
+def retention(paras: list[Para], labels: Labels, groups: dict[str, str]) -> dict:
+    """The general rule, then "Categories: period" (or "Groups – categories: period") rules."""
+    description: list[Para] = []
+    rules: list[tuple[dict, list[Para]]] = []
+    for para in paras:
+        label, _, _ = para.text.strip().partition(": ")
+        parsed = _rule_label(label, labels, groups) if ": " in para.text else None
+        period = drop_head(para, para.text.find(": ") + 2) if parsed else None
+        if parsed and markdown([period]):
+            rules.append((parsed, [period]))
+        elif rules:
+            rules[-1][1].append(para)
+        else:
+            description.append(para)
+    out: dict = {}
+    if markdown(description):
+        out["description"] = markdown(description)
+    out["rules"] = [{**rule, "period": markdown(period)} for rule, period in rules]
+    if not out["rules"]:
+        del out["rules"]
+    return out
+
+
+def _rule_label(label: str, labels: Labels, groups: dict[str, str]) -> dict | None:
+    who, dash, what = label.partition(" – ")
+    if not dash:
+        who, what = "", label
+    categories = split_names(what, labels.short)
+    if not categories:
+        return None
+    rule: dict = {"categories": categories}
+    if who:
+        subjects = split_names(who, groups)
+        if not subjects:
+            return None
+        rule["subjects"] = subjects
+    return rule
+
+
+def accepted(paras: list[Para]) -> list[dict]:
+    out = []
+    for para in paras:
+        found = _ACCEPTED.match(" ".join(para.text.split()))
+        if found:
+            reason = _HEAD.sub("", markdown([para]), count=1)
+            if reason == markdown([para]):  # not bold: drop the plain "rule (provision): "
+                reason = markdown([drop_head(para, para.text.find(": ") + 2)])
+            out.append({"rule": found.group("rule"), "reason": reason})
+    return out

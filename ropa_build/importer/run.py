@@ -1,0 +1,36 @@
+"""``ropa import``'s one public function: documents in, a plan of the files to write out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ropa_build.errors import UserError
+from ropa_build.importer.build import Catalogue
+from ropa_build.importer.grid import Changes, read_grid
+from ropa_build.importer.labels import load_labels
+from ropa_build.importer.mapping import map_document
+from ropa_build.importer.write import Plan, plan
+
+
+def import_documents(files: list[Path], into: Path, changes: Changes = "refuse") -> Plan:
+    """What importing ``files`` (in order) into the register folder ``into`` would write.
+
+    Every file is read before anything is written, so one run reports the problems of all.
+    """
+    from ropa_build.vocabulary import load_vocabulary
+
+    labels = load_labels(into)
+    eea = load_vocabulary(into).eea
+    catalogue = Catalogue()
+    activities, covers, problems = [], [], []
+    for path in files:
+        try:
+            found, cover = map_document(read_grid(path, changes), labels, catalogue, eea)
+        except UserError as error:
+            problems += error.problems
+            continue
+        activities += found
+        covers.append(cover)
+    if problems:
+        raise UserError(problems)
+    return plan(activities, covers, catalogue)
