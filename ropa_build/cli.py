@@ -25,7 +25,7 @@ from ropa_build.importer.command import add_import_command
 from ropa_build.labels import languages
 from ropa_build.parallel import jobs_available
 from ropa_build.pipeline import Options, build, checked
-from ropa_build.render import FORMATS
+from ropa_build.render import DOCUMENTS, FORMATS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ropa",
         description="Keep a GDPR Art. 30 register of processing activities as YAML "
-        "and build it into DOCX, Markdown and HTML (Datatilsynet's layout).",
+        "and build it into DOCX, Markdown and HTML (Datatilsynet's layout), spreadsheets "
+        "(the ICO's and CNIL's layouts) and JSON.",
         epilog="Exit status: 0 success, 1 problems in the register, 2 usage error.",
     )
     parser.add_argument("--version", action="version", version=f"ropa-build {__version__}")
@@ -55,8 +56,9 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="validate, check and build the register",
         description="Validate and check the register, then write "
-        "register.docx, register.md, register.html and "
-        "activities/<id>.docx into the output folder. Nothing is "
+        "register.docx, register.md, register.html, "
+        "activities/<id>.docx, register-<profile>.xlsx and .csv and "
+        "register.json into the output folder. Nothing is "
         "written if there is any error.",
     )
     _common(build_cmd)
@@ -67,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
         action="extend",
         nargs="+",
         choices=FORMATS,
-        help="formats to build (default: all)",
+        help=f"formats to build (default: {' '.join(DOCUMENTS)}; exports: "
+        f"{' '.join(f for f in FORMATS if f not in DOCUMENTS)})",
     )
     build_cmd.add_argument(
         "--lang", default="da", help="label language: da (default, Datatilsynet's wording) or en"
@@ -334,7 +337,7 @@ def _build(args: argparse.Namespace) -> int:
         for problem in check_since(args.root, args.changelog_since):
             args.parser.error(f"argument --changelog-since: {problem.message} — {problem.hint}")
     out = args.out or args.root / "output"
-    formats = tuple(args.formats or FORMATS)
+    formats = tuple(args.formats or DOCUMENTS)
     options = dataclasses.replace(
         _options(args), changelog=not args.no_changelog, changelog_since=args.changelog_since
     )

@@ -47,7 +47,11 @@ TEMPLATES: dict[str, dict] = {
     "register.md.j2": {
         "makes": "register.md (GitHub-flavoured Markdown)",
         "variables": {
-            "view": (RegisterView, "the register, `view.activities` being whole ActivityViews"),
+            "view": (
+                RegisterView,
+                "the register; `view.activities` are ActivityHeads outside the `activity` "
+                "block (whole ActivityViews if the template has no such block)",
+            ),
             "labels": (dict, _LABELS),
         },
         "block": _ACTIVITY_BLOCK,
@@ -60,7 +64,11 @@ TEMPLATES: dict[str, dict] = {
     "register.html.j2": {
         "makes": "register.html (one self-contained page)",
         "variables": {
-            "view": (RegisterView, "the register, `view.activities` being whole ActivityViews"),
+            "view": (
+                RegisterView,
+                "the register; `view.activities` are ActivityHeads outside the `activity` "
+                "block (whole ActivityViews if the template has no such block)",
+            ),
             "labels": (dict, _LABELS),
         },
         "block": _ACTIVITY_BLOCK,
@@ -97,6 +105,17 @@ TEMPLATES: dict[str, dict] = {
     "docx/_activity-parts.xml.j2": {
         "makes": "the macro `after_title(activity, table)` both DOCX bodies import",
         "variables": {},
+    },
+    "docx/changes.xml.j2": {
+        "makes": "the summary page of `ropa diff --format docx` (the changes document)",
+        "variables": {
+            "title": (str, "the document's title, in the register's language"),
+            "organisation": (str, "the controller's name"),
+            "sides": (str, "the two versions compared, e.g. `main → HEAD`"),
+            "line": (str, "the summary line of the changes"),
+            "groups": (None, "the changes by part: (heading, rows of field, code, meaning)"),
+            "words": (dict, "the wording of the change meanings (schema/changes.yaml)"),
+        },
     },
 }
 VIEW_CLASSES = (RegisterView, ActivityHead, ActivityView, Section, Row, Annex, LogRow)

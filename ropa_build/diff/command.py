@@ -42,8 +42,15 @@ def add_diff_command(commands: argparse._SubParsersAction) -> None:
         "--format",
         dest="form",
         default="text",
-        choices=("text", "markdown", "json"),
-        help="text (default; colour on a terminal), markdown (a pull-request comment), json",
+        choices=("text", "markdown", "json", "docx"),
+        help="text (default; colour on a terminal), markdown (a pull-request comment), json, "
+        "docx (HEAD's register in Word with every change a tracked change; needs --out)",
+    )
+    diff.add_argument("--out", type=Path, metavar="FILE", help="with --format docx: where to write")
+    diff.add_argument(
+        "--full",
+        action="store_true",
+        help="with --format docx: every activity, not only those that changed",
     )
     diff.add_argument(
         "--long",
@@ -61,6 +68,9 @@ def _diff(args: argparse.Namespace) -> int:
     if args.long and args.form != "markdown":
         print("ropa diff: error: --long goes with --format markdown", file=sys.stderr)
         return 2
+    if (args.form == "docx") != (args.out is not None) or (args.full and args.form != "docx"):
+        print("ropa diff: error: --format docx goes with --out FILE (and --full)", file=sys.stderr)
+        return 2
     try:
         cache = Cache.for_register(args.root)
         base, head = read_revisions(args.root, args.base, args.head, cache.reader(read_yaml))
@@ -72,6 +82,15 @@ def _diff(args: argparse.Namespace) -> int:
     from ropa_build.diff.report import report
 
     changes = compare(base, head)
+    if args.form == "docx":
+        meanings, names = load_meanings(args.root), _category_names(args.root, args.lang)
+        from ropa_build.diff.changes_docx import changes_docx  # renders: heavy to import
+
+        document = changes_docx(
+            args.root, base, head, changes, meanings, args.lang, full=args.full, categories=names
+        )
+        _write(args.out, document)
+        return 1 if args.exit_code and changes else 0
     colour = args.form == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     text = report(
         base,
@@ -86,6 +105,13 @@ def _diff(args: argparse.Namespace) -> int:
     )
     sys.stdout.write(text)
     return 1 if args.exit_code and changes else 0
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Whole or not at all: a reader never sees half a document."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
 
 
 def _category_names(root: Path, lang: str) -> dict[str, str]:

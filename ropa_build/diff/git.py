@@ -22,6 +22,7 @@ import difflib
 import os
 import subprocess
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,15 @@ from ropa_build.errors import Problem, UserError
 from ropa_build.load import Reader, Sources, load
 from ropa_build.models import Record
 from ropa_build.source import read_yaml
-from ropa_build.validate import validate
+from ropa_build.validate import Register, validate
 from ropa_build.vocabulary import Vocabulary, load_vocabulary
 
 WORKING_TREE = None  # the HEAD of a diff that reads the folder as it is on disk
+# A revision's files are written out to be read back at once: into memory where the system has
+# a RAM file system (Linux's /dev/shm), as writing thousands of small files to a disk-backed
+# /tmp can cost more than reading and validating them (2.7 s against 0.05 s for 2,000 files on
+# the machine this was measured on).
+_MEMORY = "/dev/shm" if os.access("/dev/shm", os.W_OK | os.X_OK) else None
 
 
 class GitError(Exception):
@@ -76,6 +82,8 @@ class Snapshot:
     problems: tuple[Problem, ...] = ()
     valid: bool = True  # the organisation and catalogue validated
     special: frozenset[str] = frozenset()  # data categories of kind art9, art10 or cpr
+    register: Register | None = None  # the validated register (its valid part), for rendering
+    blobs: dict[str, str] = field(default_factory=dict)  # path inside the register → git blob
 
 
 def read_revisions(
@@ -93,7 +101,7 @@ def read_revisions(
     if head is WORKING_TREE:
         return old, _snapshot(root, "working tree", None, read)
     head_commit, head_label = _resolve(top, head)
-    return old, _snapshot_at(top, prefix, head_commit, head_label, read)
+    return old, _snapshot_at(top, prefix, head_commit, head_label, read, like=old)
 
 
 def read_revision(
@@ -105,7 +113,7 @@ def read_revision(
     vocabularies — both sides of a commit that changed only them compare as the whole would,
     at the cost of the few files it changed."""
     top, prefix = _repository(root)
-    return _snapshot_at(top, prefix, commit, commit[:7], read, records)
+    return _snapshot_at(top, prefix, commit, commit[:7], read, records=records)
 
 
 # --- git ------------------------------------------------------------------------------------
@@ -211,10 +219,16 @@ def _snapshot_at(
     commit: str,
     label: str,
     read: Reader,
+    like: Snapshot | None = None,
     records: frozenset[str] | None = None,
 ) -> Snapshot:
     """Write the register's files at ``commit`` (of the records, only ``records`` if given)
-    into a temporary folder and read that."""
+    into a temporary folder and read that.
+
+    ``like``: the other side, already read. Its records whose files are the same blobs here are
+    taken from it instead of being written, read and validated again (most of a diff's time in
+    a large register), where that cannot change what is found: see :func:`_same_records`.
+    """
     wanted = [f"{prefix}{name}" for name in ("organisation.yaml", "catalogue.yaml")]
     wanted += [f"{prefix}records", f"{prefix}schema"]
     listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *wanted)
@@ -239,10 +253,13 @@ def _snapshot_at(
             )
             continue
         files.append((inner, blob, mode == "120000"))
-    contents = _blobs(top, [blob for _, blob, _ in files])
-    with tempfile.TemporaryDirectory(prefix="ropa-diff-") as folder:
+    same = _same_records(files, like)
+    written = [f for f in files if f[0] not in same]
+    contents = _blobs(top, [blob for _, blob, _ in written])
+    with tempfile.TemporaryDirectory(prefix="ropa-diff-", dir=_MEMORY) as folder:
         root = Path(folder)
-        for (inner, _, link), content in zip(files, contents, strict=True):
+        (root / "records").mkdir()
+        for (inner, _, link), content in zip(written, contents, strict=True):
             target = root / inner
             target.parent.mkdir(parents=True, exist_ok=True)
             if not link:
@@ -253,7 +270,43 @@ def _snapshot_at(
             except (OSError, ValueError):  # a link git holds but no file system can make
                 skipped.append(Problem(inner, 1, 1, "not-a-file", "a broken link: not compared"))
         snapshot = _snapshot(root, label, commit, read)
-    return dataclasses.replace(snapshot, problems=(*snapshot.problems, *skipped))
+    if same and like is not None:
+        snapshot = _with_records(snapshot, like, same)
+    blobs = {inner: ("link " if link else "") + blob for inner, blob, link in files}
+    return dataclasses.replace(snapshot, problems=(*snapshot.problems, *skipped), blobs=blobs)
+
+
+def _same_records(files: list[tuple[str, str, bool]], like: Snapshot | None) -> dict[str, Entry]:
+    """The records ``like`` already read from the same blobs, by path — only if reading them
+    again could find nothing new: ``like`` has no errors, every file but the records (the
+    organisation, the catalogue, the vocabularies) is the same blob, nothing is a link, and no
+    two record ids here clash (the one check that looks across records)."""
+    if like is None or like.register is None or not like.blobs or not like.valid:
+        return {}
+    if any(p.severity == "error" for p in like.problems) or any(link for *_, link in files):
+        return {}
+    shared = {(i, b) for i, b, _ in files if not i.startswith("records/")}
+    if shared != {(i, b) for i, b in like.blobs.items() if not i.startswith("records/")}:
+        return {}
+    ids = [unicodedata.normalize("NFC", Path(i).stem).casefold() for i, _, _ in files]
+    if len(set(ids)) != len(ids):
+        return {}
+    entries = {entry.path: entry for entry in like.records.values()}
+    return {i: entries[i] for i, b, _ in files if i in entries and like.blobs.get(i) == b}
+
+
+def _with_records(snapshot: Snapshot, like: Snapshot, same: dict[str, Entry]) -> Snapshot:
+    """``snapshot`` (read without the records in ``same``) with them, as ``like`` read them."""
+    records = {**snapshot.records, **{entry.id: entry for entry in same.values()}}
+    register = snapshot.register
+    if register is not None and like.register is not None:
+        kept = {entry.id for entry in same.values()}
+        activities = [a for a in like.register.activities if a.id in kept]
+        activities += register.activities
+        register = dataclasses.replace(
+            register, activities=tuple(sorted(activities, key=lambda a: a.id))
+        )
+    return dataclasses.replace(snapshot, records=dict(sorted(records.items())), register=register)
 
 
 def _blobs(top: Path, blobs: list[str]) -> list[bytes]:
@@ -322,6 +375,7 @@ def _snapshot(root: Path, label: str, commit: str | None, read: Reader) -> Snaps
             for c, spec in (vocabulary.categories if vocabulary else {}).items()
             if spec.get("kind") in ("art9", "art10", "cpr")
         ),
+        register=register,
     )
 
 

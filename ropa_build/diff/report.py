@@ -64,6 +64,31 @@ def report(
     return _text(base, head, head_label, changes, meanings, lang, colour)
 
 
+def summary_rows(
+    head: Snapshot,
+    changes: list[Change],
+    meanings: Meanings,
+    lang: str,
+    categories: dict[str, str] | None = None,
+) -> tuple[str, list[tuple[str, list[tuple[str, str]]]]]:
+    """The report's summary line, and per part (organisation, catalogue, each activity) a
+    (field, code and meaning) row per change: the Word changes document's first page."""
+    words = meanings.words[lang]
+    line = (
+        words["summary"].format(**_summary(changes, meanings)) if changes else words["no_changes"]
+    )
+    groups = []
+    for heading, items in _groups([_named(c, categories or {}) for c in changes], meanings, lang):
+        rows = []
+        for change in items:
+            meaning = f"{change.code} · {meanings.meaning(change.code, lang)}"
+            if change.reaches:
+                meaning += "\n" + _reaches(change, head, words)
+            rows.append((_field_label(change, lang, words), meaning))
+        groups.append((heading, rows))
+    return line, groups
+
+
 def _summary(changes: list[Change], meanings: Meanings) -> dict[str, int]:
     activities = {c.subject for c in changes if c.scope == "record"}
     activities |= {r for c in changes for r in c.reaches}

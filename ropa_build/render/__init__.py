@@ -25,4 +25,11 @@ FORMATS = {
     "docx": "ropa_build.render.docx:Docx",
     "md": "ropa_build.render.markdown:Markdown",
     "html": "ropa_build.render.html:Html",
+    "xlsx": "ropa_build.render.xlsx:Xlsx",
+    "csv": "ropa_build.render.csv_export:Csv",
+    "json": "ropa_build.render.json_export:Json",
 }
+
+#: What ``ropa build`` writes unless ``--format`` says otherwise: the documents a DPO and a
+#: reviewer read. The exports (spreadsheets, data) are made when asked for.
+DOCUMENTS = ("docx", "md", "html")

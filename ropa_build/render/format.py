@@ -9,7 +9,8 @@ A format is one class (Sphinx's builders and scriv's formats are shaped the same
 * :meth:`Format.summary` — the little of a piece the assembly needs up front (kept in memory for
   every activity; a DOCX needs its tables' list counts and links before it streams the tables);
 * :meth:`Format.assemble` — the register-wide files, from the register's view and the pieces in
-  order, streamed.
+  order, streamed: for a document once per role's register (Art. 30(1) and 30(2) are two
+  records), for an export (``per_role = False``) once over every activity.
 
 The runner (:mod:`ropa_build.render`) owns caching, worker processes, spilling and writing; a
 format never sees them, and views, templates and pieces are plain data. A format's constructor
@@ -48,6 +49,9 @@ class Format:
     """One output format; subclasses set ``name`` and override what they make."""
 
     name: ClassVar[str]
+    #: Assembled once per role's register (the documents: register.*, register-processor.*),
+    #: or once over every activity (an export, which sorts activities into its own files).
+    per_role: ClassVar[bool] = True
 
     def __init__(self, job: Job) -> None:
         self.job = job

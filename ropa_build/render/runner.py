@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib
-import itertools
 import pickle
 import shutil
 from dataclasses import dataclass
@@ -66,19 +65,18 @@ def render(
             for name in d.names:
                 staging.adopt(name, d.key)
         tasks = []
-        for fmt, (role, view) in itertools.product(chosen, views.items()):
-            mine = [
-                d for d, a in zip(done, register.activities, strict=True) if a.record.role == role
-            ]
-            view = dataclasses.replace(view, activities=tuple(d.head for d in mine))
-            # All of a register-wide file's inputs as one key: if the previous output was made
-            # from the same, its files are linked and the format is not assembled at all.
-            whole = _whole(
-                cache, work.context + view.key(), f"{fmt.name}:{role}", [d.key for d in mine]
-            )
-            if not staging.link_made_from(whole):
-                spilled = [d.spilled[fmt.name] for d in mine]
-                tasks.append(_Assembly(fmt, view, spilled, staging, whole))
+        for fmt in chosen:
+            for role, view in views.items() if fmt.per_role else [(None, job.view)]:
+                pairs = zip(done, register.activities, strict=True)
+                mine = [d for d, a in pairs if role is None or a.record.role == role]
+                view = dataclasses.replace(view, activities=tuple(d.head for d in mine))
+                # All of a register-wide file's inputs as one key: if the previous output was
+                # made from the same, its files are linked and the format is not assembled.
+                context = work.context + view.key()  # the provenance and the change log too
+                whole = _whole(cache, context, f"{fmt.name}:{role}", [d.key for d in mine])
+                if not staging.link_made_from(whole):
+                    spilled = [d.spilled[fmt.name] for d in mine]
+                    tasks.append(_Assembly(fmt, view, spilled, staging, whole))
         for task, names in zip(tasks, beside(tasks, jobs), strict=True):
             for name in names:
                 staging.adopt(name, task.key)
