@@ -56,10 +56,10 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="validate, check and build the register",
         description="Validate and check the register, then write "
-        "register.docx, register.md, register.html, "
-        "activities/<id>.docx, register-<profile>.xlsx and .csv and "
-        "register.json into the output folder. Nothing is "
-        "written if there is any error.",
+        "register.docx, register.md, register.html (and register-processor.* for "
+        "processor activities) and activities/<id>.docx into the output folder; with "
+        "--format also the exports (register-<profile>.xlsx and .csv, register.json) and "
+        "register.pdf. Nothing is written if there is any error.",
     )
     _common(build_cmd)
     build_cmd.add_argument("--out", type=Path, help="output folder (default: ROOT/output)")
@@ -69,8 +69,8 @@ def _parser() -> argparse.ArgumentParser:
         action="extend",
         nargs="+",
         choices=FORMATS,
-        help=f"formats to build (default: {' '.join(DOCUMENTS)}; exports: "
-        f"{' '.join(f for f in FORMATS if f not in DOCUMENTS)})",
+        help=f"formats to build (default: {' '.join(DOCUMENTS)}; also: "
+        f"{' '.join(f for f in FORMATS if f not in DOCUMENTS)}; pdf needs LibreOffice)",
     )
     build_cmd.add_argument(
         "--lang", default="da", help="label language: da (default, Datatilsynet's wording) or en"
@@ -337,7 +337,7 @@ def _build(args: argparse.Namespace) -> int:
         for problem in check_since(args.root, args.changelog_since):
             args.parser.error(f"argument --changelog-since: {problem.message} — {problem.hint}")
     out = args.out or args.root / "output"
-    formats = tuple(args.formats or DOCUMENTS)
+    formats = tuple(dict.fromkeys(args.formats or DOCUMENTS))
     options = dataclasses.replace(
         _options(args), changelog=not args.no_changelog, changelog_since=args.changelog_since
     )

@@ -100,6 +100,11 @@ TEMPLATES: dict[str, dict] = {
             "view": (RegisterView, "the register"),
             "activities": (None, "(ActivityHead, rendered table) pairs, one per activity"),
             "labels": (dict, _LABELS),
+            "pages": (
+                dict,
+                "the contents' page numbers by bookmark (`_Toc1` → `3`) when `--format pdf` has "
+                "laid the register out in LibreOffice; empty otherwise (Word fills them in)",
+            ),
         },
     },
     "docx/_activity-parts.xml.j2": {

@@ -130,6 +130,7 @@ def _table(model: dict[str, Any], defs: dict[str, Any], ids: list[str]) -> list[
         "| Key | Type | Required | Description | Dansk | Art. 30 |",
         "|---|---|---|---|---|---|",
     ]
+    model = _mapping(model)
     required = set(model.get("required", ()))
     for key, spec in model.get("properties", {}).items():
         english, danish = _descriptions(spec)
@@ -161,7 +162,12 @@ def _type(spec: dict[str, Any], ids: list[str]) -> str:
         name = spec["$ref"].rsplit("/", 1)[-1]
         return f"[{name}](#{name.lower()})"
     if "anyOf" in spec:
-        return " or ".join(_type(s, ids) for s in spec["anyOf"] if s.get("type") != "null")
+        forms = {"Shared": "a [shared statement](#shared)", "Explicit": "a [state](#explicit)"}
+        refs = {f"#/$defs/{name}": words for name, words in forms.items()}
+        options = [s for s in spec["anyOf"] if s.get("type") != "null"]
+        told = " or ".join(_type(s, ids) for s in options if s.get("$ref") not in refs)
+        extra = [refs[s["$ref"]] for s in options if s.get("$ref") in refs]
+        return f"{told}, or {' or '.join(extra)}" if extra else told
     if spec.get("enum") == ids:
         return "[data category](#data-categories)"
     if "enum" in spec:
@@ -213,12 +219,19 @@ def _refs(spec: Any) -> list[str]:
     return []
 
 
+def _mapping(model: dict[str, Any]) -> dict[str, Any]:
+    """A model that also takes a short form (``reviewed: 2026-10-01``) is ``anyOf`` its mapping
+    and the short form: the mapping's keys are the ones to document."""
+    objects = [o for o in model.get("anyOf", ()) if o.get("type") == "object"]
+    return objects[0] if objects else model
+
+
 def _refs_in_order(schema: dict[str, Any], defs: dict[str, Any]) -> list[str]:
     """Every model reachable from ``schema``, depth first, each once."""
     order: list[str] = []
 
     def visit(node: dict[str, Any]) -> None:
-        for ref in _refs(node.get("properties", {})):
+        for ref in _refs(_mapping(node).get("properties", {})):
             if ref not in order:
                 order.append(ref)
                 visit(defs[ref])

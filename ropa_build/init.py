@@ -52,7 +52,8 @@ class Off:
 
 
 def _party(key: str, example: str) -> Off:
-    none = f"{key}:   # ingen? skriv / none? write: {key}: null"
+    state = "not-appointed" if key == "dpo" else "none"
+    none = f"{key}:   # ingen? skriv / none? write: {key}: {state}"
     return Off((none, f"name: {example}", "email: [navn@eksempel.dk]"))
 
 
@@ -63,6 +64,8 @@ _CONTACT_EXAMPLES = {
     "web": "https://www.eksempel.dk",
     "phone": "+45 12 34 56 78",
     "email": "[kontakt@eksempel.dk]",
+    "registration": '[{kind: Org.nr., number: "912 345 678"}]',
+    "contact_person": "Navn Navnesen, kundechef",
 }
 _ORGANISATION: dict[str, Any] = {
     "controller": {
@@ -73,7 +76,20 @@ _ORGANISATION: dict[str, Any] = {
     "representative": _party("representative", "Repræsentant i EU"),
     "dpo": _party("dpo", "Navn Navnesen"),
     "public_authority": "false",
-    "document": {"version": '"1"', "review_interval_months": "12"},
+    "document": {
+        "version": '"1"',
+        "review_interval_months": "12",
+        "approved": Off(('approved: {version: "1", date: 2026-01-31, by: Direktionen}',)),
+        "version_log": Off(
+            ("version_log:", '  - {version: "1", date: 2026-01-31, changes: Første udgave}')
+        ),
+        "next_review": Off(("next_review: 2027-01-31",)),
+        "review_triggers": Off(("review_triggers: [Nyt system / a new system]",)),
+        "introduction": Off(("introduction: Fortegnelsen omfatter ... / The register covers ...",)),
+        "scope": Off(("scope: Alle afdelinger / all departments",)),
+        "roles": Off(("roles: Dataansvarlig for ...; databehandler for ...",)),
+    },
+    "open_points": "[]",
 }
 _CATALOGUE: dict[str, Any] = {
     "systems": {

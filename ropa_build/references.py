@@ -59,6 +59,16 @@ def references(source: Source, catalogue: dict, vocabulary: Vocabulary) -> list[
                 "data category",
                 "schema/data-categories.yaml",
             )
+        wording = group.get("wording")
+        for key in wording if isinstance(wording, dict) else ():  # a line's own wording
+            check(
+                (*loc, "wording", key),
+                key,
+                categories,
+                "unknown-category",
+                "data category",
+                "schema/data-categories.yaml",
+            )
     for part in ("internal", "processors", "others"):
         for loc, use in _each(source.data, "recipients", part, kind=dict):
             check(

@@ -186,12 +186,17 @@ def _close(opened: str, href: str, children: tuple[Inline, ...]) -> tuple[Inline
 
 
 def linkable(href: str) -> bool:
-    """Whether ``href`` may be a clickable link: ``mailto:``, or http(s) that a browser can open.
+    """Whether ``href`` may be a clickable link: ``mailto:``, http(s) that a browser can open, or
+    a relative reference to a companion document (``docs/dpa.pdf``, ``../politikker/sletning.md``).
 
     A safe scheme is not enough: ``https://javascript:alert(1)`` has one, but its "port" is not
     a number, so no browser opens it and the HTML checker rejects the page.
     """
-    if not href.lower().startswith(SAFE_SCHEMES) or any(c.isspace() for c in href):
+    if any(c.isspace() or ord(c) < 32 or c == "\\" for c in href):
+        return False
+    if _relative(href):
+        return True
+    if not href.lower().startswith(SAFE_SCHEMES):
         return False
     if href.lower().startswith("mailto:"):
         return True
@@ -200,6 +205,20 @@ def linkable(href: str) -> bool:
         return bool(parts.hostname) and parts.port != 0
     except ValueError:  # a port that is not a number, a malformed IPv6 address
         return False
+
+
+def _relative(href: str) -> bool:
+    """A path relative to the document: no scheme (``javascript:``, ``file:``), no host
+    (``//evil.example``), not from the file system's root, and a letter, digit, ``.`` or ``_``
+    first. It opens beside the document (the register's files travel together)."""
+    parts = urlsplit(href)
+    return (
+        bool(href)
+        and not parts.scheme
+        and not parts.netloc
+        and ":" not in href.split("/", 1)[0]
+        and (href[0].isalnum() or href[0] in "._")
+    )
 
 
 def _merge(nodes: list[Inline]) -> tuple[Inline, ...]:

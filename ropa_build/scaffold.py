@@ -38,6 +38,10 @@ updated: {today}
 # Senest gennemgået / last reviewed; ropa check advarer, når en gennemgang er forfalden /
 # ropa check warns when a review is overdue
 reviewed: {today}
+# Med hvem, der gennemgik den / with who reviewed it:
+# reviewed:
+#   date: {today}
+#   by: Navn Navnesen, DPO
 
 # Parterne kommer fra organisation.yaml. Skriv kun en nøgle her, hvis den afviger for denne
 # aktivitet (også "dpo: null" erstatter organisationens) / the parties come from
@@ -46,6 +50,10 @@ reviewed: {today}
 #   name: ...            # Navn / name
 #   title: ...           # Titel foran navnet, fx DPO / title before the name, e.g. DPO
 #   cvr: "12345678"      # CVR-nr. (8 cifre / digits)
+#   registration:        # Andre landes numre / other countries' registration numbers
+#     - kind: Org.nr.
+#       number: "912 345 678"
+#   contact_person: ...  # Kontaktperson / contact person
 #   address: ...         # Adresse / address
 #   web: ...             # Hjemmeside / website
 #   phone: ...           # Telefon / phone
@@ -62,6 +70,13 @@ _CONTROLLER = """
 # Kun for databehandlere / processor records only (art. 30, stk. 2, a-b):
 # dataansvarlige, vi behandler for / controllers we act for
 controllers: []
+#   - name: ...                   # for hver / for each; kontaktoplysninger som / contacts as above
+#     representative: {{name: ...}} # Den dataansvarliges repræsentant / its representative
+#     agreement:                    # Databehandleraftalen / the processing agreement
+#       version: v3
+#       date: 2026-01-15
+#       status: signed              # draft, signed, terminated
+#     onboarded: 2025-06-01         # Kunde siden / customer since
 # Kategorier af behandling for dem / categories of processing done for them
 processing: null
 """
@@ -75,6 +90,13 @@ controllers:
     # web: ...                                   # Hjemmeside / website
     # phone: ...                                 # Telefon / phone
     # email: ...                                 # E-mail (en eller flere / one or more)
+#   - name: ...                   # for hver / for each; kontaktoplysninger som / contacts as above
+#     representative: {{name: ...}} # Den dataansvarliges repræsentant / its representative
+#     agreement:                    # Databehandleraftalen / the processing agreement
+#       version: v3
+#       date: 2026-01-15
+#       status: signed              # draft, signed, terminated
+#     onboarded: 2025-06-01         # Kunde siden / customer since
 # Kategorier af behandling / categories of processing (art. 30, stk. 2, b)
 processing: |
   TODO: Hvad gør vi for de dataansvarlige? / What do we do for the controllers?
@@ -86,6 +108,14 @@ lawful_basis:
   art6: []            # Art. 6, stk. 1, litra a-f / letters a-f, fx / e.g. [b]
   art9: []            # Art. 9, stk. 2, litra a-j, for følsomme oplysninger / special categories
   art10: null         # Hjemmel for strafbare forhold / ground for criminal-offence data
+  statutes: []        # Lovgrundlag / national statutes, fx / e.g.:
+  #   - law: databeskyttelsesloven
+  #     section: § 11, stk. 2
+  grounds: []         # Kun for et formål, en gruppe, en kategori / for one part only, fx / e.g.:
+  #   - applies_to: offentliggørelse på hjemmesiden / publication on the web
+  #     art6: [a]
+  #     alternatives: false        # true: og/eller / and/or
+  #     other: cookiebekendtgørelsen § 3   # Hjemmel uden for forordningen / outside the GDPR
   description: |      # Forklaring / explanation
     TODO: Fx aftale med kunden / e.g. the contract with the customer."""
 
@@ -112,6 +142,9 @@ data_subjects:
       # Id'er fra schema/data-categories.yaml / ids from schema/data-categories.yaml
       categories: [identification]
       details: "TODO: fx navn, e-mail / e.g. name, e-mail"   # Beskriv / describe
+      # same_data_as: ...  # Samme oplysninger som gruppen / same data list as group (id)
+      # wording:           # Egen ordlyd af en tjekliste-linje / own wording of a checklist line
+      #   identification: Identifikationsoplysninger, herunder navn og e-mail
 
 # Modtagere / recipients (art. 30, stk. 1, d); ref = id i / in catalogue.yaml
 recipients:
@@ -123,6 +156,7 @@ recipients:
   #       todo: [identification]
   #     note: ...                      # Bemærkning / note
   others: []          # Andre modtagere / other recipients
+  roles: []           # Modtagere efter rolle / by role, fx / e.g. [medarbejdere med behov]
 
 # Tredjelande / third-country transfers (art. 30, stk. 1, e); skriv "ingen" udtrykkeligt /
 # state "none" explicitly
@@ -135,19 +169,71 @@ transfers:
   #     mechanism: scc                 # adequacy, scc, bcr, code_of_conduct, certification,
   #                                    # derogation
   #     documentation: ...             # Hvor garantierne er dokumenteret / where documented
+  #     alternatives: [scc]            # Alternative grundlag / alternative mechanisms
+  #     scc_module: 2                  # SCC-modul 1-4 / SCC module
+  #     tia: ...                       # Vurdering af overførslen / transfer impact assessment
+  #     measures: ...                  # Supplerende foranstaltninger / supplementary measures
+  #     derogation: a                  # Art. 49, stk. 1, litra / letter (mechanism: derogation)
+  #     same_entity: false             # true: egne medarbejdere / own staff (no transfer)
 
 # Sletning / erasure (art. 30, stk. 1, f)
 retention:
   description: |      # Generel regel / general rule
     TODO: Hvornår slettes oplysningerne? / When is the data erased?
+  policy: draft       # Slettepolitikkens status / policy status: draft, approved
   rules: []           # Frister pr. kategori / limits per data category, fx / e.g.:
   #   - categories: [identification]   # Kategorier / data categories
   #     subjects: [todo]               # Kun disse grupper / only these groups (default: all)
   #     period: 5 år efter kundeforholdets ophør / 5 years after the customer relationship ends
+  #     records: log                   # Eller en type registrering / or a kind of record
+  #     counted_from: kundeforholdets ophør   # Regnet fra / counted from
+  #     minimum: 5 år                  # Mindst / at least
+  #     maximum: 6 år                  # Højst / at most
+  #     method: delete                 # delete eller / or anonymise
+  #     statute: bogføringsloven § 10  # Hjemmel / statute
 
 # Sikkerhedsforanstaltninger / security measures (art. 30, stk. 1, g)
 security: |
   TODO: Fx adgangsstyring, kryptering, logning / e.g. access control, encryption, logging.
+
+# Om aktiviteten / about the activity (ekstra rækker / extra rows):
+number: null            # Aktivitetsnummer / activity number, fx / e.g. "3.2"
+unit: null              # Organisatorisk enhed / organisation unit, fx / e.g. Salg › Norden
+status: active          # planned, active, retired
+dpia: null              # Konsekvensanalyse (art. 35) / DPIA, fx / e.g.:
+#   required: true
+#   status: done        # not-started, in-progress, done
+#   risk: high          # low, medium, high
+#   date: 2026-01-15
+#   link: docs/dpia.pdf
+data_source: null       # Kilde, hvis ikke den registrerede (art. 14) / source (Art. 14)
+automated_decisions: none   # Automatiske afgørelser (art. 22) / automated decisions
+
+# Eller en fælles tekst fra organisation.yaml / or a statement shared in organisation.yaml:
+# security:
+#   shared: it-sikkerhed
+#   also: Det, der kun gælder her / what holds only here
+
+# Tilknyttede dokumenter / companion documents: et id fra / an id from organisation.yaml, eller /
+# or the document itself:
+documents: []
+#   - ref: dpa-kunder
+#   - title: Risikovurdering / risk assessment
+#     link: docs/risiko.pdf
+
+# Åbne punkter / open points (antagelser, spørgsmål til DPO, forhold der skal verificeres /
+# assumptions, questions for the DPO, facts to be verified); ropa check viser dem / lists them:
+open_points: []
+#   - kind: question                # assumption, question eller / or to-verify
+#     description: Er der indgået en databehandleraftale? / Is there a processing agreement?
+#     about: recipients               # afsnittet / the part it concerns
+#     raised_by: DPO
+#     raised: {today}
+# Et felt uden værdi kan have en status / a field without a value can state why, fx / e.g.:
+# security:
+#   state: to-be-verified    # eller / or: pending, none, not-applicable, not-stated
+#   note: Afventer IT / awaiting IT
+# (partier / parties: dpo: not-appointed)
 
 # Accepterede advarsler / accepted warnings, med begrundelse / with a reason, fx / e.g.:
 accepted: []

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ropa_build.errors import Problem, did_you_mean
 from ropa_build.models import DESTINATION_PATTERN
+from ropa_build.models.states import TAGS, value_type
 from ropa_build.source import Loc, Source
 
 
@@ -75,7 +76,7 @@ _TYPE_HELP = {
 def _explain(error: ValidationError, model: type[BaseModel], source: Source) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
-        loc: Loc = tuple(item["loc"])
+        loc: Loc = tuple(part for part in item["loc"] if part not in TAGS)
         on_key = loc[-1:] == ("[key]",)  # a mapping's key (a catalogue id) is itself wrong
         loc = loc[:-1] if on_key else loc
         kind, value, ctx = item["type"], item.get("input"), item.get("ctx") or {}
@@ -187,10 +188,4 @@ def _keys_at(model: type[BaseModel], loc: Loc) -> list[str]:
     return []
 
 
-def _unwrap(annotation: Any) -> Any:
-    """``X | None`` → ``X``."""
-    args = typing.get_args(annotation)
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        rest = [a for a in args if a is not type(None)]
-        return rest[0] if len(rest) == 1 else annotation
-    return annotation
+_unwrap = value_type  # X | None → X; a field that allows a state → its value's type

@@ -13,6 +13,8 @@ elsewhere are added here so that the editor agrees with ``ropa check``:
 * numbers are read as text where text is expected (``cvr: 34217483``), so text fields accept
   numbers too, within the field's pattern;
 * ``email`` takes one address or a list;
+* a field that allows an explicit state (``dpo: not-appointed``) is ``anyOf`` the state and the
+  value (pydantic says ``oneOf``, which a keyword that is also a text would fail);
 * a catalogue id must match the id pattern (pydantic puts it in ``patternProperties`` only).
 
 Catalogue ids and subject-group ids depend on the register and cannot be enumerated statically.
@@ -92,6 +94,7 @@ def _complete(name: str, model: dict[str, Any], categories: list[str], warnings:
     for spec in properties.values():
         _accept_numbers(spec)
         _ids_as_keys(spec)
+        _state_or_value(spec)
         _nullable(spec)
     if name == "Contact":  # one address or a list: `pattern` checks a text, `items` a list
         email = properties["email"]
@@ -105,6 +108,17 @@ def _quiet(definition: dict[str, Any]) -> None:
     definition.pop("title", None)
     if "description" in definition:
         definition["$comment"] = definition.pop("description")
+
+
+def _state_or_value(spec: dict[str, Any]) -> None:
+    """A field that allows an explicit state: ``anyOf`` [state, value], not pydantic's ``oneOf``
+    (the keyword ``pending`` is also a text, and must not fail for matching both)."""
+    for option in [spec, *spec.get("anyOf", [])]:
+        if "oneOf" in option and {"$ref": "#/$defs/Explicit"} in option["oneOf"]:
+            option["anyOf"] = option.pop("oneOf")
+    options = spec.get("anyOf", [])
+    if len(options) == 2 and options[1] == {"type": "null"} and "anyOf" in options[0]:
+        spec["anyOf"] = [*options[0]["anyOf"], options[1]]
 
 
 def _nullable(spec: dict[str, Any]) -> None:

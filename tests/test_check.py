@@ -73,6 +73,17 @@ ZENDESK_IN_GB = [
     ("catalogue.yaml", "    dpf_certified: true\n", ""),
 ]
 
+OPEN_SECURITY = (
+    "security: Adgangsstyring og kryptering.\n"
+    "open_points:\n  - Er loggen over log-in omfattet af sletningen?\n"
+)
+SHARED_SECURITY = "security: {shared: it-sikkerhed, also: Log over adgang.}\n"
+STATEMENTS = (
+    "statements:\n  it-sikkerhed: {title: IT-sikkerhedspolitik, text: Kryptering og login.}\n"
+    "documents:\n  privatliv: {title: Privatlivspolitik, link: https://eksempel.dk/privatliv}\n"
+)
+APPROVED = '  version: "1"\n  approved: {{version: "1", date: {date}, by: Direktionen}}\n'
+
 CASES = [
     Case(
         "missing-item",
@@ -398,6 +409,36 @@ CASES = [
         [("catalogue.yaml", "  skat:\n", "  e-conomic:\n    name: E-conomic\n  skat:\n")],
         [("catalogue.yaml", 17, 3)],
         [("catalogue.yaml", "    kind: recipient\n", "    kind: recipient\n    used_for: løn\n")],
+    ),
+    Case(  # an open point, and a value stated as still to be verified: listed until answered
+        "open-point",
+        [
+            (KUNDER, "security: Adgangsstyring og kryptering.\n", OPEN_SECURITY),
+            (KUNDER, "period: 3 år efter kundeforholdets ophør.", "period: to-be-verified"),
+        ],
+        [(KUNDER, 36, 15), (KUNDER, 41, 5)],
+        [  # a settled state ("not applicable") is no open point
+            (KUNDER, "security: Adgangsstyring og kryptering.\n", "security: not-applicable\n"),
+        ],
+    ),
+    Case(  # a reference to a shared statement or companion document names something real
+        "unknown-shared",
+        [
+            (KUNDER, "security: Adgangsstyring og kryptering.\n", SHARED_SECURITY),
+            (KUNDER, "role: controller\n", "role: controller\ndocuments: [privatlivspolitik]\n"),
+        ],
+        [(KUNDER, 3, 13), (KUNDER, 40, 20)],
+        [
+            (KUNDER, "security: Adgangsstyring og kryptering.\n", SHARED_SECURITY),
+            (KUNDER, "role: controller\n", "role: controller\ndocuments: [privatliv]\n"),
+            ("organisation.yaml", "document:\n", STATEMENTS + "document:\n"),
+        ],
+    ),
+    Case(  # an approval older than a record's last update does not cover it
+        "approval-outdated",
+        [("organisation.yaml", '  version: "1"\n', APPROVED.format(date="2026-05-31"))],
+        [("organisation.yaml", 17, 34)],
+        [("organisation.yaml", '  version: "1"\n', APPROVED.format(date="2026-06-01"))],
     ),
 ]
 

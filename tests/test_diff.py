@@ -260,7 +260,11 @@ def test_categories_groups_recipients_and_special_categories(repo, ropa):
 def test_an_edited_transfer_is_one_change_and_a_renamed_heavily_edited_file_is_not_a_rename(
     repo, ropa
 ):
-    repo.patch("records/support.yaml", "      mechanism: scc\n", "      mechanism: bcr\n")
+    repo.patch(
+        "records/support.yaml",
+        "      recipient: zendesk\n      mechanism: adequacy\n",
+        "      recipient: zendesk\n      mechanism: scc\n",
+    )
     (repo.root / "records/rekruttering.yaml").rename(repo.root / "records/ansaettelse.yaml")
     path = repo.root / "records/ansaettelse.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -274,7 +278,7 @@ def test_an_edited_transfer_is_one_change_and_a_renamed_heavily_edited_file_is_n
     assert (
         "transfer-changed",
         "support",
-        ("transfers", "items", "[MK · support-mk]", "mechanism"),
+        ("transfers", "items", "[US · zendesk]", "mechanism"),
     ) in found
     assert ("record-added", "ansaettelse", ()) in found
     assert ("record-removed", "rekruttering", ()) in found
@@ -288,7 +292,14 @@ def test_a_new_key_is_a_new_transfer_but_a_renamed_group_id_is_the_same_group(re
         text.replace("id: medarbejdere", "id: ansatte").replace("medarbejdere: [", "ansatte: ["),
         encoding="utf-8",
     )
-    repo.patch("organisation.yaml", "representative: null", "representative: {name: EU Rep}")
+    repo.patch(
+        "organisation.yaml",
+        "representative:\n  state: not-applicable\n",
+        "representative:\n  name: EU Rep\n  title: Repræsentant\n",
+    )
+    repo.patch(
+        "organisation.yaml", "  note: Virksomheden er etableret i Danmark", "  address: Danmark"
+    )
     result = ropa("diff", "HEAD", "--root", repo.root, "--format", "json")
     found = changes(result)
     items = ("transfers", "items")

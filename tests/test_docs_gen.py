@@ -80,7 +80,11 @@ def test_fields_md_lists_every_field_in_both_languages():
             assert f"| `{name}` |" in text
             assert f"**{field.title}**" in text and f"**{extra['title_da']}**" in text
     # the Art. 30 letter is taken from the docstrings, the vocabulary from schema/
-    assert "| `purposes` | text | optional |" in text and "| 30(1)(b) |" in text
+    assert (
+        "| `purposes` | text, or a [state](#explicit) or a [shared statement](#shared) | optional |"
+        in text
+    )
+    assert "| 30(1)(b) |" in text
     assert "`health_genetic`" in text
 
 

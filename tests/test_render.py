@@ -183,16 +183,17 @@ def test_support_document_title_and_month(example_out: Path) -> None:
 
 
 def test_seed_checklist_marks(example_out: Path) -> None:
-    """Each subject group lists every always-listed category; only identification is marked."""
+    """Each subject group lists every always-listed category; only identification is marked,
+    the customers' in the seed's wording (SubjectGroup.wording)."""
     table = docx.Document(str(example_out / "activities" / "support.docx")).tables[0]
     rows = [[c.text for c in row.cells] for row in table.rows]
     checklist = [r for r in rows if r[1] == "" and r[2] != r[3]]
     marked = [r[2] for r in checklist if r[3] == "x"]
     assert len(checklist) == 2 * 8  # two groups × (identification + 6 Art. 9 lines + Art. 10)
-    assert (
-        marked
-        == ["Identifikationsoplysninger, herunder navn, adresse, telefonnummer og e-mail"] * 2
-    )
+    assert marked == [  # the customers' line in the seed's own wording (no address), then staff's
+        "Identifikationsoplysninger, herunder navn, telefonnummer og e-mail",
+        "Identifikationsoplysninger, herunder navn, adresse, telefonnummer og e-mail",
+    ]
 
 
 # --- the DOCX layout --------------------------------------------------------------------------
@@ -210,6 +211,9 @@ def test_docx_table_layout(golden_out: Path) -> None:
         "Tredjelande og internationale",
         "Sletning",
         "Tekniske og organisatoriske",
+        "Supplerende oplysninger",
+        "Tilknyttede dokumenter",
+        "Åbne punkter",
         "Bemærkninger",
     ]
     assert table.count('<w:vMerge w:val="restart"/>') == len(sections)

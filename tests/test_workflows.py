@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 from clients import actionlint, require_client
-from conftest import REPO
+from conftest import DATA, REPO
 
 from ropa_build.init import ACTION_TOKEN, STARTER, init_register
 
@@ -85,7 +85,14 @@ def test_the_action_is_a_composite_action_installing_itself():
     spec = action()
     assert {"name", "description", "inputs", "runs"} <= spec.keys()
     assert spec["runs"]["using"] == "composite"
-    assert set(spec["inputs"]) == {"root", "strict", "lang", "artifact-name", "python-version"}
+    assert set(spec["inputs"]) == {
+        "root",
+        "strict",
+        "fail-on-open-points",
+        "lang",
+        "artifact-name",
+        "python-version",
+    }
     for name, value in spec["inputs"].items():
         assert value.get("description"), f"input {name} has no description"
         assert "default" in value, f"input {name} has no default"
@@ -284,6 +291,35 @@ def test_the_action_strict_input(register, tmp_path: Path, strict: str, status: 
     workspace, reg = _workspace(register, tmp_path)
     (reg.root / "records" / "noter.md").write_text("# Noter\n", encoding="utf-8")  # a warning
     ran = _run_steps(workspace, tmp_path, root="registers/dk", strict=strict)
+    assert ran["Check"] == status
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@pytest.mark.parametrize(
+    ("strict", "fail_on_open_points", "status"),
+    [("true", "false", 0), ("true", "true", 1), ("false", "true", 1), ("false", "false", 0)],
+)
+def test_open_points_fail_the_action_only_when_the_owner_asks(
+    register, tmp_path: Path, strict: str, fail_on_open_points: str, status: int
+):
+    """A register whose only finding is an open point: listed always, failing only under
+    fail-on-open-points, whatever strict says."""
+    workspace = tmp_path / "workspace"
+    (workspace / "registers").mkdir(parents=True)
+    reg = register(base=DATA / "clean", name="workspace/registers/dk")
+    reg.patch(
+        "records/kunder.yaml", "security:", "open_points:\n  - Er loggen omfattet?\nsecurity:"
+    )
+    _git(workspace, "init", "-q")
+    _git(workspace, "add", ".")
+    _git(workspace, "commit", "-q", "-m", "register")
+    ran = _run_steps(
+        workspace,
+        tmp_path,
+        root="registers/dk",
+        strict=strict,
+        **{"fail-on-open-points": fail_on_open_points},
+    )
     assert ran["Check"] == status
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import types
 import typing
 from typing import Any
 
@@ -25,6 +24,7 @@ from ropa_build.diff.excerpt import changed_words
 from ropa_build.diff.git import Snapshot
 from ropa_build.diff.meanings import Meanings
 from ropa_build.models import Organisation, Record, System
+from ropa_build.models.states import value_type
 from ropa_build.render.markdown import escape
 
 COMMENT_LIMIT = 65_536
@@ -171,13 +171,7 @@ def _field_label(change: Change, lang: str, words: dict[str, str]) -> str:
     return " › ".join(parts)
 
 
-def _unwrap(annotation: Any) -> Any:
-    """``X | None`` → ``X``."""
-    args = typing.get_args(annotation)
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        rest = [a for a in args if a is not type(None)]
-        annotation = rest[0] if len(rest) == 1 else annotation
-    return annotation
+_unwrap = value_type  # X | None → X; a field that allows a state → its value's type
 
 
 def _show(value: Any, empty: str) -> str:

@@ -32,6 +32,8 @@ def _key_transfer(item: dict) -> str:
 def _key_rule(item: dict) -> str:
     subjects = ", ".join(sorted(map(str, item.get("subjects") or ())))
     categories = ", ".join(sorted(map(str, item.get("categories") or ())))
+    if item.get("records"):  # a rule for a kind of record (logs, backups)
+        categories = f"{item['records']} {categories}".strip()
     return f"{subjects}: {categories}" if subjects else categories
 
 
@@ -59,6 +61,8 @@ def walk(path: Path, before: Any, after: Any) -> list[tuple[Path, Any, Any, str]
         before = type(after)()
     if after is None and (isinstance(before, list) or path in _SECTIONS):
         after = type(before)()
+    if _state(before) != _state(after):  # an explicit state became a value, or back: one change
+        return [(path, before, after, "changed")]
     if isinstance(before, dict) and isinstance(after, dict):
         found = []
         for key in [*after, *(k for k in before if k not in after)]:
@@ -70,6 +74,11 @@ def walk(path: Path, before: Any, after: Any) -> list[tuple[Path, Any, Any, str]
     if isinstance(before, list) and isinstance(after, list):
         return _walk_list(path, before, after)
     return [(path, before, after, "changed")]
+
+
+def _state(value: Any) -> bool:
+    """An explicit state (``{state: not-appointed, note: …}``) rather than a value."""
+    return isinstance(value, dict) and "state" in value
 
 
 def _walk_list(path: Path, before: list, after: list) -> list[tuple[Path, Any, Any, str]]:

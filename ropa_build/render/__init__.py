@@ -28,8 +28,10 @@ FORMATS = {
     "xlsx": "ropa_build.render.xlsx:Xlsx",
     "csv": "ropa_build.render.csv_export:Csv",
     "json": "ropa_build.render.json_export:Json",
+    "pdf": "ropa_build.render.pdf:Pdf",
 }
 
 #: What ``ropa build`` writes unless ``--format`` says otherwise: the documents a DPO and a
-#: reviewer read. The exports (spreadsheets, data) are made when asked for.
+#: reviewer read, made with nothing besides Python. The exports (spreadsheets, data) and the PDF
+#: (it needs LibreOffice) are made when asked for.
 DOCUMENTS = ("docx", "md", "html")

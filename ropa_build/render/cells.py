@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ropa_build.models import Contact, RecipientUse, Record
+from ropa_build.models import Contact, Explicit, RecipientUse, Record, Shared, given
+from ropa_build.render.blocks import state
 from ropa_build.richtext import Block, Break, Inline, Link, Para, Text, parse
 from ropa_build.validate import Activity, Register
 
@@ -68,8 +69,11 @@ def _lines(items) -> str:
     return "\n".join(item for item in items if item)
 
 
-def contact(party: Contact | None) -> tuple[str, str, str, str]:
-    """A party as the ICO's contact block has it: name, address, e-mail, telephone."""
+def contact(party: Contact | Explicit | None, labels: dict) -> tuple[str, str, str, str]:
+    """A party as the ICO's contact block has it: name, address, e-mail, telephone; an explicit
+    state ("Ikke udpeget") in words, in the name's place."""
+    if isinstance(party, Explicit):
+        return (plain((state(party, labels),)), "", "", "")
     if party is None:
         return ("", "", "", "")
     name = f"{party.title}, {party.name}" if party.title else party.name
@@ -77,8 +81,8 @@ def contact(party: Contact | None) -> tuple[str, str, str, str]:
     return (name, address, "\n".join(party.email), party.phone or "")
 
 
-def _contact_text(party: Contact | None) -> str:
-    return _lines(contact(party))
+def _contact_text(party: Contact | Explicit | None, labels: dict) -> str:
+    return _lines(contact(party, labels))
 
 
 def _join(items: list[str], and_word: str) -> str:
@@ -92,6 +96,17 @@ class _Cells:
         self.register, self.activity, self.labels = register, activity, labels
         self.record: Record = activity.record
         self.words = labels["content"]
+
+    def _say(self, value) -> str:
+        """Record text as plain lines; an explicit state in words; a shared statement as its
+        text (then what holds for this activity only)."""
+        if isinstance(value, Explicit):
+            return plain((state(value, self.labels),))
+        if isinstance(value, Shared):
+            statement = self.register.organisation.statements.get(value.shared)
+            shared = statement.text if statement else None
+            return _lines([self._say(shared), self._say(value.also)])
+        return _rich(value)
 
     def value(self, field: str) -> str:
         method: Callable[[], str] = getattr(self, f"_{field}")
@@ -107,7 +122,7 @@ class _Cells:
         return self.record.title
 
     def _title_purposes(self) -> str:
-        return _lines([self.record.title, _rich(self.record.purposes)]).replace("\n", "\n\n", 1)
+        return _lines([self.record.title, self._say(self.record.purposes)]).replace("\n", "\n\n", 1)
 
     def _owner(self) -> str:
         return self.record.owner
@@ -116,42 +131,46 @@ class _Cells:
         return self.record.updated.isoformat()
 
     def _reviewed(self) -> str:
-        return self.record.reviewed.isoformat()
+        review = self.record.reviewed  # the date, and who reviewed it where the record says
+        by = f" ({review.by})" if review.by else ""
+        return review.date.isoformat() + by
 
     def _role(self) -> str:
         return self.labels["roles"][self.record.role]
 
     def _purposes(self) -> str:
-        return _rich(self.record.purposes)
+        return self._say(self.record.purposes)
 
-    def _party(self, name: str) -> Contact | None:
+    def _party(self, name: str) -> Contact | Explicit | None:
         """The record's own party where it states one, else the organisation's (as the view)."""
         if name in self.record.model_fields_set:
             return getattr(self.record, name)
         return getattr(self.register.organisation, name)
 
     def _joint_controller(self) -> str:
-        return _contact_text(self._party("joint_controller"))
+        return _contact_text(self._party("joint_controller"), self.labels)
 
     def _representative(self) -> str:
-        return _contact_text(self._party("representative"))
+        return _contact_text(self._party("representative"), self.labels)
 
     def _dpo(self) -> str:
-        return _contact_text(self._party("dpo"))
+        return _contact_text(self._party("dpo"), self.labels)
 
     def _controllers(self) -> str:
-        return "\n\n".join(_contact_text(c) for c in self.record.controllers)
+        return "\n\n".join(_contact_text(c, self.labels) for c in self.record.controllers)
 
     def _processing(self) -> str:
-        return _rich(self.record.processing)
+        return self._say(self.record.processing)
 
     def _groups(self):
-        subjects = self.record.data_subjects
+        subjects = given(self.record.data_subjects)
         return subjects.groups if subjects else []
 
     def _subject_groups(self) -> str:
         subjects = self.record.data_subjects
-        described = _rich(subjects.description) if subjects else ""
+        if isinstance(subjects, Explicit):
+            return self._say(subjects)
+        described = self._say(subjects.description) if subjects else ""
         names = _lines(f"• {group.name}" for group in self._groups())
         return "\n\n".join(part for part in (described, names) if part)
 
@@ -163,7 +182,7 @@ class _Cells:
         parts = []
         for group in self._groups():
             head = f"{group.name}: {self._short(group.categories)}"
-            parts.append(_lines([head, _rich(group.details)]))
+            parts.append(_lines([head, self._say(group.details)]))
         return "\n\n".join(parts)
 
     def _sensitive(self) -> str:
@@ -174,7 +193,7 @@ class _Cells:
         return _lines(self.labels["categories"].get(c, c) for c in special)
 
     def _uses(self, part: str) -> list[RecipientUse]:
-        recipients = self.record.recipients
+        recipients = given(self.record.recipients)
         return list(getattr(recipients, part)) if recipients else []
 
     def _recipient(self, use: RecipientUse) -> str:
@@ -187,7 +206,9 @@ class _Cells:
 
     def _recipients(self) -> str:
         recipients = self.record.recipients
-        parts = [_rich(recipients.description) if recipients else ""]
+        if isinstance(recipients, Explicit):
+            return self._say(recipients)
+        parts = [self._say(recipients.description) if recipients else ""]
         for part in ("internal", "processors", "others"):
             listed = self._recipients_part(part)
             if listed:
@@ -209,16 +230,20 @@ class _Cells:
         return _lines(f"{systems[r].name}: {systems[r].dpa}" for r in seen if systems[r].dpa)
 
     def _transfer_items(self):
-        transfers = self.record.transfers
+        transfers = given(self.record.transfers)
         return transfers.items if transfers else []
 
-    def _destination(self, code: str) -> str:
+    def _destination(self, code) -> str:
+        if isinstance(code, Explicit):
+            return self._say(code)
         name = self.register.vocabulary.destination_name(code, self.labels["locale"])
         return f"{name} ({code})" if name else code
 
     def _transfer_countries(self) -> str:
         transfers = self.record.transfers
-        described = _rich(transfers.description) if transfers else ""
+        if isinstance(transfers, Explicit | Shared):
+            return self._say(transfers)
+        described = self._say(transfers.description) if transfers else ""
         systems = self.register.catalogue.systems
         listed = _lines(
             f"{self._destination(item.country)}: "
@@ -230,9 +255,12 @@ class _Cells:
     def _transfer_safeguards(self) -> str:
         lines = []
         for item in self._transfer_items():
-            mechanism = self.labels["mechanisms"][item.mechanism] if item.mechanism else "?"
-            documented = _rich(item.documentation)
-            line = f"{item.country}: {mechanism}"
+            if isinstance(item.mechanism, Explicit):
+                mechanism = self._say(item.mechanism)
+            else:
+                mechanism = self.labels["mechanisms"][item.mechanism] if item.mechanism else "?"
+            documented = self._say(item.documentation)
+            line = f"{self._destination(item.country)}: {mechanism}"
             lines.append(f"{line} — {documented}" if documented else line)
         return "\n".join(lines)
 
@@ -240,21 +268,23 @@ class _Cells:
         retention = self.record.retention
         if retention is None:
             return ""
-        parts = [_rich(retention.description)]
+        if isinstance(retention, Explicit | Shared):
+            return self._say(retention)
+        parts = [self._say(retention.description)]
         names = {g.id: g.name for g in self._groups()}
         for rule in retention.rules:
             label = self._short(rule.categories)
             if rule.subjects:
                 label = f"{_join([names.get(s, s) for s in rule.subjects], self.words['and'])}"
                 label += f" – {self._short(rule.categories)}"
-            parts.append(f"{label[:1].upper()}{label[1:]}: {_rich(rule.period)}")
+            parts.append(f"{label[:1].upper()}{label[1:]}: {self._say(rule.period)}")
         return "\n\n".join(p for p in parts if p)
 
     def _security(self) -> str:
-        return _rich(self.record.security)
+        return self._say(self.record.security)
 
     def _letters(self, article: str) -> str:
-        basis = self.record.lawful_basis
+        basis = given(self.record.lawful_basis)
         letters = getattr(basis, article) if basis else []
         if not letters:
             return ""
@@ -268,12 +298,12 @@ class _Cells:
         return self._letters("art9")
 
     def _art10(self) -> str:
-        basis = self.record.lawful_basis
+        basis = given(self.record.lawful_basis)
         return self.words["art10"].format(ground=basis.art10) if basis and basis.art10 else ""
 
     def _legitimate_interests(self) -> str:
-        basis = self.record.lawful_basis
-        return _rich(basis.description) if basis and "f" in basis.art6 else ""
+        basis = given(self.record.lawful_basis)
+        return self._say(basis.description) if basis and "f" in basis.art6 else ""
 
     def _location(self) -> str:
         systems = self.register.catalogue.systems

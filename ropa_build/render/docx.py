@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
@@ -104,20 +104,36 @@ class Docx(Format):
     def assemble(
         self, view: RegisterView, pieces: Sequence[_Table], summaries: Sequence[Any]
     ) -> Iterator[Output]:
-        """``register.docx``: every table, its numbered lists renumbered to stay distinct."""
+        yield self.register(view, pieces, summaries)
+
+    def register(
+        self,
+        view: RegisterView,
+        pieces: Sequence[_Table],
+        summaries: Sequence[Any],
+        pages: Mapping[str, int] | None = None,
+    ) -> Output:
+        """``register.docx``: every table, its numbered lists renumbered to stay distinct.
+
+        ``pages`` is the page each bookmark is printed on, written as the cached results of the
+        table of contents' PAGEREF fields (the pdf format has them from LibreOffice's layout);
+        without it the results are empty, for Word to fill in (F9).
+        """
         placed = _Placed(view.activities, pieces, [lists for lists, _ in summaries])
         body = placed.spliced(
-            stream(self.templates["register"], view=view, labels=view.labels, activities=placed)
+            stream(
+                self.templates["register"],
+                view=view,
+                labels=view.labels,
+                activities=placed,
+                pages=pages or {},
+            )
         )
         links = sorted({link for _, table_links in summaries for link in table_links})
-        newest = max(
-            (a.record.updated for a in self.job.register.activities if a.record.role == view.role),
-            default=None,
-        )
         made = view.provenance
         title = f"{view.title} – {view.organisation}"
         dated = made is not None and bool(made.commit)  # by the commit; else as before
-        yield (
+        return (
             f"{view.stem}.docx",
             package_docx(
                 self.reference,
@@ -126,11 +142,19 @@ class Docx(Format):
                 numbered_lists=placed.lists,
                 # the running header shows the title (a TITLE field): with version and date
                 title=f"{title} · {_version(view)}{view.built if dated else view.date}",
-                created=made.date if dated else self.job.created or _day(newest),
+                created=made.date if dated else self.created(view.role),
                 revision=max(made.revision, 1) if made else 1,
                 properties=_properties(made) if made else (),
             ),
         )
+
+    def created(self, role: str) -> dt.datetime:
+        """A register's date: the build's, else its newest record's (never the clock)."""
+        newest = max(
+            (a.record.updated for a in self.job.register.activities if a.record.role == role),
+            default=None,
+        )
+        return self.job.created or _day(newest)
 
 
 class _Placed(Sequence):

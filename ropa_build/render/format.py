@@ -52,6 +52,10 @@ class Format:
     #: Assembled once per role's register (the documents: register.*, register-processor.*),
     #: or once over every activity (an export, which sorts activities into its own files).
     per_role: ClassVar[bool] = True
+    #: The format whose register-wide files this one's assembly writes too, made better: the pdf
+    #: format writes register.docx with its page numbers. When both are built, the runner skips
+    #: that format's assembly (its per-activity files are still its own), so a file has one maker.
+    supersedes: ClassVar[str | None] = None
 
     def __init__(self, job: Job) -> None:
         self.job = job

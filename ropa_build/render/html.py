@@ -39,18 +39,20 @@ def _block(block: Block) -> str:
     return f"<{tag}>{items}</{tag}>"
 
 
-def _inlines(nodes: tuple[Inline, ...]) -> str:
-    return "".join(_inline(node) for node in nodes)
+def _inlines(nodes: tuple[Inline, ...], in_link: bool = False) -> str:
+    return "".join(_inline(node, in_link) for node in nodes)
 
 
-def _inline(node: Inline) -> str:
+def _inline(node: Inline, in_link: bool = False) -> str:
     if isinstance(node, Text):
-        return escape(node.text, quote=False)
+        text = escape(node.text, quote=False)
+        # In a link, a long address may break after a slash, never inside a name.
+        return text.replace("/", "/<wbr>") if in_link else text
     if isinstance(node, Break):
         return "<br>"
     if isinstance(node, Strong):
-        return f"<strong>{_inlines(node.children)}</strong>"
+        return f"<strong>{_inlines(node.children, in_link)}</strong>"
     if isinstance(node, Emph):
-        return f"<em>{_inlines(node.children)}</em>"
+        return f"<em>{_inlines(node.children, in_link)}</em>"
     assert isinstance(node, Link)
-    return f'<a href="{escape(node.href)}">{_inlines(node.children)}</a>'
+    return f'<a href="{escape(node.href)}">{_inlines(node.children, True)}</a>'

@@ -65,7 +65,8 @@ def render(
             for name in d.names:
                 staging.adopt(name, d.key)
         tasks = []
-        for fmt in chosen:
+        superseded = {fmt.supersedes for fmt in chosen}  # their register files made by another
+        for fmt in (fmt for fmt in chosen if fmt.name not in superseded):
             for role, view in views.items() if fmt.per_role else [(None, job.view)]:
                 pairs = zip(done, register.activities, strict=True)
                 mine = [d for d, a in pairs if role is None or a.record.role == role]

@@ -139,7 +139,8 @@ class _Workbook:
         organisation = self.job.register.organisation
         for row, party in enumerate(self.profile.contacts, 3):
             self._write(sheet, row, 0, self.chosen.text(party.heading), "head")
-            for col, text in enumerate(contact(getattr(organisation, party.party)), 1):
+            found = contact(getattr(organisation, party.party), self.job.labels)
+            for col, text in enumerate(found, 1):
                 self._write(sheet, row, col, text)
         return 3 + len(self.profile.contacts) + 1
 

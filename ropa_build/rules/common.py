@@ -7,15 +7,24 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from ropa_build.models import RecipientUse, SubjectGroup, Transfer
+from ropa_build.models import RecipientUse, Shared, SubjectGroup, Transfer, given
 from ropa_build.validate import Activity, Register
 
 
 def stated(value: object) -> bool:
-    """Says something: ``transfers: {}`` or a section of empty fields states nothing."""
+    """Says something: ``transfers: {}`` or a section of empty fields states nothing; an
+    explicit state (``transfers: none``) says something."""
     if isinstance(value, BaseModel):
         return any(stated(item) for _, item in value)
     return bool(value)
+
+
+def shared_text(register: Register, value: object) -> object:
+    """A shared statement's text in place of the reference to it (rules read what is meant)."""
+    if isinstance(value, Shared):
+        statement = register.organisation.statements.get(value.shared)
+        return "\n\n".join(filter(None, [statement.text if statement else None, value.also]))
+    return value
 
 
 def controllers(register: Register) -> Iterator[Activity]:
@@ -27,13 +36,13 @@ def processors(register: Register) -> Iterator[Activity]:
 
 
 def groups(activity: Activity) -> list[SubjectGroup]:
-    subjects = activity.record.data_subjects
+    subjects = given(activity.record.data_subjects)
     return subjects.groups if subjects else []
 
 
 def uses_in(activity: Activity) -> Iterator[tuple[str, int, RecipientUse]]:
     """The record's recipients: (part, index in the part, the use)."""
-    recipients = activity.record.recipients
+    recipients = given(activity.record.recipients)
     for part in ("internal", "processors", "others"):
         for i, use in enumerate(getattr(recipients, part, ()) if recipients else ()):
             yield part, i, use
@@ -48,7 +57,7 @@ def recipient_uses(register: Register) -> Iterator[tuple[Activity, str, int, Rec
 
 def transfers(register: Register) -> Iterator[tuple[Activity, int, Transfer]]:
     for activity in register.activities:
-        listed = activity.record.transfers
+        listed = given(activity.record.transfers)
         for i, transfer in enumerate(listed.items if listed else ()):
             yield activity, i, transfer
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from ropa_build.models import given
 from ropa_build.rules.common import controllers, groups, recipient_uses
 from ropa_build.rules.registry import RECORD, Example, Finding, rule
 from ropa_build.validate import Activity, Register
@@ -146,7 +147,7 @@ def _special_without_condition(register: Register, today: dt.date) -> Iterator[F
     Art. 30(2) does not ask for one."""
     vocabulary = register.vocabulary
     for activity in controllers(register):
-        basis = activity.record.lawful_basis
+        basis = given(activity.record.lawful_basis)
         for i, group in enumerate(groups(activity)):
             for j, category in enumerate(group.categories):
                 kind = vocabulary.categories.get(category, {}).get("kind")
@@ -188,7 +189,7 @@ def _consent_in_employment(register: Register, today: dt.date) -> Iterator[Findi
     interest; for special categories Art. 9(2)(b) with databeskyttelsesloven § 12). Where
     consent really is free (refusing has no consequence), accept the warning with the reason."""
     for activity in controllers(register):
-        basis = activity.record.lawful_basis
+        basis = given(activity.record.lawful_basis)
         staff = employees(activity)
         if not (basis and staff):
             continue

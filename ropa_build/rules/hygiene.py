@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ropa_build.errors import Problem
+from ropa_build.placeholders import placeholder
 from ropa_build.rules.common import add_months, recipient_uses, texts, transfers
 from ropa_build.rules.registry import RECORD, Example, Finding, rule
 from ropa_build.validate import Register
@@ -29,7 +30,7 @@ def _review_overdue(register: Register, today: dt.date) -> Iterator[Finding]:
     12). "Today" is given to the checker from outside, so results are reproducible."""
     months = register.organisation.document.review_interval_months
     for activity in register.activities:
-        due = add_months(activity.record.reviewed, months)
+        due = add_months(activity.record.reviewed.date, months)
         if due < today:
             yield Finding(
                 activity.source,
@@ -69,15 +70,6 @@ def _unused_catalogue_entry(register: Register, today: dt.date) -> Iterator[Find
             )
 
 
-# "TODO" as a word in capitals (not "Todo-liste"); a bracketed form prompt: "[Indsæt navn]",
-# "[Dato]", "[Insert date]", "[TBD]" — not a Markdown link "[Dato](https://…)".
-_TODO = re.compile(r"\bTODO\b")
-_BRACKETED = re.compile(
-    r"\[\s*(indsæt|insert|dato|date|navn|name|tbd|udfyld|fill in|xx+|\.\.\.|…)[^\]\n]*\](?!\()",
-    re.I,
-)
-
-
 def _may_hold_placeholder(path: Path | None) -> bool:
     """Whether the file's text could hold a placeholder (one search of the whole text is far
     cheaper than walking every value of the data; True when it cannot be read)."""
@@ -85,13 +77,7 @@ def _may_hold_placeholder(path: Path | None) -> bool:
         text = path.read_text(encoding="utf-8") if path else None
     except (OSError, UnicodeDecodeError):
         return True
-    return text is None or "TODO" in text or _BRACKETED.search(text) is not None
-
-
-def placeholder(text: str) -> str | None:
-    """The first placeholder left in ``text``, or None."""
-    found = [m for m in (_TODO.search(text), _BRACKETED.search(text)) if m]
-    return min(found, key=lambda m: m.start()).group(0) if found else None
+    return text is None or placeholder(text) is not None
 
 
 @rule(

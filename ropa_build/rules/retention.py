@@ -19,7 +19,8 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from ropa_build.rules.common import groups
+from ropa_build.models import given
+from ropa_build.rules.common import groups, shared_text
 from ropa_build.rules.registry import RECORD, Example, Finding, rule
 from ropa_build.validate import Register
 
@@ -90,15 +91,15 @@ def _retention_indefinite(register: Register, today: dt.date) -> Iterator[Findin
     "slettes ikke senere end 12 måneder" is a limit. If there is a reason, accept the warning in
     the record with it; the document then shows it."""
     for activity in register.activities:
-        retention = activity.record.retention
+        retention = given(activity.record.retention)
         if retention is None:
             continue
-        texts = [(("retention", "description"), retention.description)]
+        texts = [(("retention", "description"), shared_text(register, retention.description))]
         texts += [
             (("retention", "rules", i, "period"), r.period) for i, r in enumerate(retention.rules)
         ]
         for loc, text in texts:
-            if text and says_indefinite(text):
+            if isinstance(text, str) and says_indefinite(text):
                 yield Finding(
                     activity.source,
                     loc,
@@ -128,7 +129,7 @@ def _retention_missing_category(register: Register, today: dt.date) -> Iterator[
     """Art. 30(1)(f) asks for time limits "for the different categories of data". Without a
     general rule, every data category the record processes needs a retention rule."""
     for activity in register.activities:
-        retention = activity.record.retention
+        retention = given(activity.record.retention)
         if retention is None or retention.description:
             continue
         covered = {

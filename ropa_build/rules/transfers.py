@@ -23,7 +23,7 @@ import datetime as dt
 import difflib
 from collections.abc import Iterator
 
-from ropa_build.models import ORGANISATION_PREFIX
+from ropa_build.models import ORGANISATION_PREFIX, given
 from ropa_build.rules.common import add_months, recipient_uses, transfers, uses_in
 from ropa_build.rules.data import employees
 from ropa_build.rules.registry import RECORD, Example, Finding, rule
@@ -84,6 +84,7 @@ def _unknown_destination(register: Register, today: dt.date) -> Iterator[Finding
     places = [
         (a.source, ("transfers", "items", i, "country"), t.country)
         for a, i, t in transfers(register)
+        if isinstance(t.country, str)  # a country still to be verified names nothing yet
     ]
     places += [
         (register.sources[1], ("systems", key, "countries", j), code)
@@ -123,8 +124,8 @@ def _adequacy_not_valid(register: Register, today: dt.date) -> Iterator[Finding]
     (``dpf_certified: true`` in the catalogue)."""
     vocabulary, systems = register.vocabulary, register.catalogue.systems
     for activity, i, transfer in transfers(register):
-        if transfer.mechanism != "adequacy":
-            continue
+        if transfer.mechanism != "adequacy" or not isinstance(transfer.country, str):
+            continue  # an unknown country is an open point (rule open-point)
         loc = ("transfers", "items", i, "mechanism")
         spec = vocabulary.adequate.get(transfer.country)
         system = systems.get(transfer.recipient)
@@ -308,7 +309,9 @@ def _transfer_inside_eea(register: Register, today: dt.date) -> Iterator[Finding
     """EU and EEA countries (EU-27, Iceland, Liechtenstein, Norway) are not third countries:
     listing them as transfers suggests a misunderstanding or a wrong country code."""
     for activity, i, transfer in transfers(register):
-        if not register.vocabulary.third_country(transfer.country):
+        if isinstance(transfer.country, str) and not register.vocabulary.third_country(
+            transfer.country
+        ):
             yield Finding(
                 activity.source,
                 ("transfers", "items", i, "country"),
@@ -337,24 +340,31 @@ def _unlisted_transfer(register: Register, today: dt.date) -> Iterator[Finding]:
     organisation (including remote access from there) makes every activity that uses it
     transfer data there, when the entry is another entity — a vendor, a subsidiary (EDPB
     Guidelines 05/2021). Each such activity needs a transfer entry for that destination and
-    recipient. The register cannot yet say whether an entry is your own company (its employees
-    working from abroad are not a transfer, though still a risk to record): then accept the
-    warning with that reason."""
+    recipient. The catalogue's ``same_entity`` says whether an entry is your own company: true
+    (its employees working from abroad) is no transfer, though still a risk to record, and
+    draws nothing; false (another entity) is one; left out, the rule asks."""
     systems = register.catalogue.systems
     for activity, part, i, use in recipient_uses(register):
         system = systems.get(use.ref)
         listed = {
             (t.country, t.recipient)
-            for t in (activity.record.transfers.items if activity.record.transfers else ())
+            for t in (
+                given(activity.record.transfers).items if given(activity.record.transfers) else ()
+            )
         }
-        for country in system.countries if system else ():
+        if system is None or system.same_entity:  # own staff abroad: no transfer (05/2021)
+            continue
+        for country in system.countries:
             if register.vocabulary.third_country(country) and (country, use.ref) not in listed:
                 yield Finding(
                     activity.source,
                     ("recipients", part, i, "ref"),
                     f"'{use.ref}' processes data in {country}, but no "
                     f"transfer to {country} names it",
-                    f"if '{use.ref}' is another entity (a vendor, a subsidiary), add a transfer: "
-                    f"country {country}, recipient {use.ref}, and its mechanism; your own "
-                    "employees abroad are no transfer: accept the warning with that reason",
+                    f"'{use.ref}' is another entity: add a transfer (country {country}, "
+                    f"recipient {use.ref}) and its mechanism"
+                    if system.same_entity is False
+                    else f"if '{use.ref}' is another entity (a vendor, a subsidiary), add a "
+                    f"transfer: country {country}, recipient {use.ref}, and its mechanism; if it "
+                    "is your own staff abroad, say `same_entity: true` in the catalogue",
                 )
