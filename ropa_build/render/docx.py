@@ -142,14 +142,17 @@ class Docx(Format):
                 numbered_lists=placed.lists,
                 # the running header shows the title (a TITLE field): with version and date
                 title=f"{title} · {_version(view)}{view.built if dated else view.date}",
-                created=made.date if dated else self.created(view.role),
+                created=self.created(view.role, made),
                 revision=max(made.revision, 1) if made else 1,
                 properties=_properties(made) if made else (),
             ),
         )
 
-    def created(self, role: str) -> dt.datetime:
-        """A register's date: the build's, else its newest record's (never the clock)."""
+    def created(self, role: str, made: Provenance | None = None) -> dt.datetime:
+        """A register's date: its commit's in git (``made``), else the build's, else its newest
+        record's (never the clock)."""
+        if made is not None and made.commit:
+            return made.date
         newest = max(
             (a.record.updated for a in self.job.register.activities if a.record.role == role),
             default=None,
