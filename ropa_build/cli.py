@@ -8,6 +8,7 @@ bug in ropa-build and keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import difflib
 import json
@@ -73,6 +74,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument(
         "--lang", default="da", help="label language: da (default, Datatilsynet's wording) or en"
+    )
+    build_cmd.add_argument(
+        "--changelog-since",
+        metavar="REV|DATE",
+        default="",
+        help="the change log annex starts after this revision or on this date (YYYY-MM-DD); "
+        "default: the whole history, newest 500 changes",
+    )
+    build_cmd.add_argument(
+        "--no-changelog", action="store_true", help="leave the change log annex out"
     )
     build_cmd.set_defaults(run=_build, parser=build_cmd)
 
@@ -320,9 +331,17 @@ def _build(args: argparse.Namespace) -> int:
             f"argument --lang: no labels for the language '{args.lang}' — use "
             f"{' or '.join(known)}, or add templates/labels/{args.lang}.yaml to the register"
         )
+    if args.changelog_since and not args.no_changelog:
+        from ropa_build.changelog import check_since
+
+        for problem in check_since(args.root, args.changelog_since):
+            args.parser.error(f"argument --changelog-since: {problem.message} — {problem.hint}")
     out = args.out or args.root / "output"
     formats = tuple(dict.fromkeys(args.formats or DOCUMENTS))
-    written, warnings = build(args.root, out, formats, args.lang, _options(args))
+    options = dataclasses.replace(
+        _options(args), changelog=not args.no_changelog, changelog_since=args.changelog_since
+    )
+    written, warnings = build(args.root, out, formats, args.lang, options)
     _report(warnings, "text", args.root)
     print(f"wrote {len(written)} files to {out}", file=sys.stderr)
     return 0

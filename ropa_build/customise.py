@@ -23,7 +23,15 @@ import typing
 from collections.abc import Sequence
 from pathlib import Path
 
-from ropa_build.render.view import ActivityHead, ActivityView, RegisterView, Row, Section
+from ropa_build.render.view import (
+    ActivityHead,
+    ActivityView,
+    Annex,
+    LogRow,
+    RegisterView,
+    Row,
+    Section,
+)
 from ropa_build.resources import BUILT_IN
 
 _LABELS = "the words of the documents, from `labels/<lang>.yaml` (e.g. `labels.columns.mark`)"
@@ -115,13 +123,13 @@ TEMPLATES: dict[str, dict] = {
         },
     },
 }
-VIEW_CLASSES = (RegisterView, ActivityHead, ActivityView, Section, Row)
+VIEW_CLASSES = (RegisterView, ActivityHead, ActivityView, Section, Row, Annex, LogRow)
 #: What a field means, where its class does not say it in a comment (a test checks the names).
 NOTES = {
     "RegisterView.lang": "the label language (`da`, `en`)",
     "RegisterView.title": "the document's title, from the labels",
     "RegisterView.organisation": "the controller's name",
-    "RegisterView.version": "the document version from organisation.yaml",
+    "RegisterView.version": "the document version from organisation.yaml, else the git version",
     "RegisterView.date": "the newest record's `updated` date, written out",
     "RegisterView.labels": "the same as `labels`",
     "ActivityHead.id": "the record's id (its file name without .yaml)",
@@ -135,6 +143,10 @@ NOTES = {
     "Row.description": "the row's label (the second column)",
     "Row.content": "what the record says",
     "Row.hint": "the italic hint after the description",
+    "LogRow.date": "the commit's date, written out",
+    "LogRow.activity": "the activity's title (the organisation's, for shared details)",
+    "LogRow.what": "what ropa diff says the commit changed in it, in the register's language",
+    "LogRow.author": "the commit's author",
 }
 
 

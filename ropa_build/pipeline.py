@@ -33,6 +33,8 @@ class Options:
     cache: Cache | None = None  # work kept from earlier runs (ropa_build.cache)
     jobs: int = 1  # processes to spread per-activity work over
     progress: Progress | None = None  # told (done, total) as activities are rendered
+    changelog: bool = True  # the change log annex (ropa_build.changelog)
+    changelog_since: str = ""  # a revision or a date YYYY-MM-DD; "": the whole history
 
 
 def read_register(root: Path, cache: Cache | None = None) -> Register:
@@ -56,6 +58,9 @@ def build(
     root: Path, out: Path, formats: tuple[str, ...], lang: str, options: Options
 ) -> tuple[list[Path], list[Problem]]:
     """``ropa build``: write the outputs; returns them and the warnings. Errors stop the build."""
+    from ropa_build.changelog import annex, history  # heavy too (ropa diff's stages)
+    from ropa_build.diff.meanings import load_meanings
+    from ropa_build.provenance import provenance
     from ropa_build.render.runner import render  # rendering is heavy to import: only here
 
     words = load_labels(root, lang)
@@ -63,6 +68,9 @@ def build(
     findings = _findings(register, options)
     if any(p.severity == "error" for p in findings):
         raise UserError(findings)
+    newest = max((a.record.updated for a in register.activities), default=None)
+    made = provenance(root, newest, options.created)  # once: every output carries the same
+    log = history(root, options.changelog_since, cache=options.cache) if options.changelog else None
     with staged(out) as staging:
         render(
             register,
@@ -74,6 +82,8 @@ def build(
             cache=options.cache,
             jobs=options.jobs,
             progress=options.progress,
+            provenance=made,
+            changelog=annex(log, words, load_meanings(root), lang),
         )
     return [out.resolve() / name for name in sorted(staging.names)], findings
 

@@ -19,7 +19,9 @@ of its largest process). Per size:
   quarter of ``docx_only``).
 
 Plus ``startup``: ``ropa check`` on 30 activities, warm, against a bare ``python -c pass``
-(medians): what a pre-commit hook pays on every commit.
+(medians): what a pre-commit hook pays on every commit; and ``history``
+(``bench_history``): the change log annex of a register with a generated git history,
+``--history N`` commits (default 200; the issue's figure is ``--history 1000``; 0: skip).
 
 Prints tables and writes ``output/bench.json``. ``make bench`` runs it (``make bench
 BENCH_ARGS=--quick``); ``--quick`` for 100 and 1,000 only, ``--sizes`` for others,
@@ -42,6 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the bench_* modules beside this one
 
+import bench_history
 import bench_peers
 import bench_report
 from bench_generate import generate  # re-exported: tests/conftest.py generates with it
@@ -56,6 +59,7 @@ TODAY = "2026-11-25"
 PANDOC_MAX = 1_000  # issue 8 compares with pandoc at 1,000; at 10,000 it took 260 s and 14.7 GB
 STARTUP_RECORDS = 30
 STARTUP_RUNS = 9
+HISTORY_COMMITS, HISTORY_RECORDS = 200, 20  # the change log's bench: commits, activities
 
 FLOOR = """
 import sys, yaml
@@ -314,6 +318,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--profile", type=int, metavar="N", help="profile a cold build of N")
     parser.add_argument(
+        "--history",
+        type=int,
+        default=HISTORY_COMMITS,
+        metavar="N",
+        help=f"time the change log over N generated commits (default: {HISTORY_COMMITS}; 0: skip)",
+    )
+    parser.add_argument(
         "--json",
         type=Path,
         default=REPO / "output" / "bench.json",
@@ -343,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
         result["scaling"] = bench_report.scaling(result["sizes"])
         result["cpu_scaling"] = bench_report.scaling(result["sizes"], bench_report.cpu)
         result["startup"] = startup(work)
+        if args.history:
+            result["history"] = bench_history.bench_history(work, args.history, HISTORY_RECORDS)
+            print(bench_history.table(result["history"]))
         print(bench_report.tables(result))
         _write_json(args.json, result)
         print(f"wrote {args.json}", file=sys.stderr)

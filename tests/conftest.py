@@ -71,16 +71,20 @@ def register(tmp_path: Path):
     """``register(base=REPO)``: a copy of organisation.yaml, catalogue.yaml and records/."""
 
     def make(base: Path = REPO, name: str = "register") -> Register:
-        root = tmp_path / name
-        root.mkdir()
-        for file in ("organisation.yaml", "catalogue.yaml"):
-            if (base / file).exists():
-                shutil.copyfile(base / file, root / file)
-        if (base / "records").is_dir():
-            shutil.copytree(base / "records", root / "records")
-        return Register(root)
+        return Register(copy_register(base, tmp_path / name))
 
     return make
+
+
+def copy_register(base: Path, root: Path) -> Path:
+    """organisation.yaml, catalogue.yaml and records/ of ``base`` copied into a new ``root``."""
+    root.mkdir()
+    for file in ("organisation.yaml", "catalogue.yaml"):
+        if (base / file).exists():
+            shutil.copyfile(base / file, root / file)
+    if (base / "records").is_dir():
+        shutil.copytree(base / "records", root / "records")
+    return root
 
 
 @dataclass

@@ -74,7 +74,8 @@ def test_the_column_of_an_unclosed_tag_later_on_its_line(own, ropa) -> None:
         "# {{ view.title | md }}",
         "{% set x %}x{% endset %}{% set y = 1 %}# {% if view.title %}{{ view.title | md }}",
     )
-    assert f"{TEMPLATE}:3:42: error[template-syntax]: '{{% if %}}' is never closed" in _error(
+    line = _line_of(BUILT_IN_MD, "# {{ view.title | md }}")
+    assert f"{TEMPLATE}:{line}:42: error[template-syntax]: '{{% if %}}' is never closed" in _error(
         ropa, root
     )
 

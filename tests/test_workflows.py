@@ -109,7 +109,16 @@ def test_the_action_is_a_composite_action_installing_itself():
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["name"] == "${{ inputs.artifact-name }}"
     assert upload["with"]["if-no-files-found"] == "error"
-    assert "PLACE FOR THE DIFF COMMENT" in text
+    # the diff: only on a pull request; the comment by the tested script, not for a fork
+    diff = next(s for s in steps if s.get("id") == "diff")
+    assert diff["if"] == "github.event_name == 'pull_request'"
+    assert "--long" in diff["run"] and "GITHUB_STEP_SUMMARY" in diff["run"]
+    comment = next(s for s in steps if s.get("uses", "").startswith("actions/github-script@"))
+    assert "steps.diff.outputs.comment != ''" in comment["if"]
+    assert "head.repo.full_name == github.repository" in comment["if"]
+    assert comment["env"]["SCRIPT"] == "${{ github.action_path }}/action/pr-comment.cjs"
+    assert "postComment" in comment["with"]["script"]
+    assert steps.index(diff) < steps.index(comment) < steps.index(upload)
 
 
 @pytest.mark.parametrize("workflow", ["shipped", "init"])
@@ -120,9 +129,13 @@ def test_workflows_use_the_action_with_its_inputs_and_least_permissions(tmp_path
         init_register(tmp_path, dt.date(2026, 11, 25), "acme/ropa-build@" + "b" * 40)
         path = tmp_path / ".github" / "workflows" / "register.yml"
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert spec["permissions"] == {"contents": "read"}
+    assert spec["permissions"] == {}
     [job] = spec["jobs"].values()
-    [use] = [s for s in job["steps"] if not s["uses"].startswith("actions/checkout@")]
+    # the comment needs pull-requests: write; nothing else is asked for
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    [checkout] = [s for s in job["steps"] if s["uses"].startswith("actions/checkout@")]
+    assert checkout["with"]["fetch-depth"] == 0  # ropa diff needs the base branch's commit
+    [use] = [s for s in job["steps"] if s is not checkout]
     expected = "./" if workflow == "shipped" else "acme/ropa-build@" + "b" * 40
     assert use["uses"] == expected
     assert set(use.get("with", {})) <= set(action()["inputs"])
@@ -135,23 +148,42 @@ def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", *identity, *args], cwd=root, env=env, check=True, capture_output=True)
 
 
-def _run_steps(workspace: Path, tmp_path: Path, **given: str) -> dict[str, int]:
+GITHUB = re.compile(r"\$\{\{\s*github\.([\w.]+)\s*\}\}")
+
+
+def _run_steps(
+    workspace: Path, tmp_path: Path, github: dict[str, str] | None = None, **given: str
+) -> dict[str, int]:
     """Run action.yml's shell steps in ``workspace`` as the runner would (inputs as env,
-    $GITHUB_ENV and $GITHUB_OUTPUT passed on); stop at the first that fails. Returns each
-    step's exit status by name."""
+    $GITHUB_ENV, $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY passed on); stop at the first that
+    fails. ``github`` is the context (``event_name``, ``event.pull_request.base.sha``); a
+    step's ``if`` is its one condition, on the event name. Returns each step's exit status."""
     inputs = {name: str(v["default"]) for name, v in action()["inputs"].items()} | given
+    github = {"event_name": "push", **(github or {})}
     env_file, output_file = tmp_path / "env", tmp_path / "output"
-    env_file.touch()
-    output_file.touch()
+    summary, temp = tmp_path / "summary.md", tmp_path / "runner-temp"
+    for path in (env_file, output_file, summary):
+        path.touch()
+    temp.mkdir(exist_ok=True)
     base = {**os.environ, "GITHUB_ENV": str(env_file), "GITHUB_OUTPUT": str(output_file)}
+    base |= {"GITHUB_STEP_SUMMARY": str(summary), "RUNNER_TEMP": str(temp)}
     base["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{base['PATH']}"
     base["ROPA_TODAY"] = "2026-11-25"
     ran: dict[str, int] = {}
     for step in action()["runs"]["steps"]:
         if "run" not in step or "pip install" in step["run"]:
             continue  # setup-python and the upload are the runner's; ropa is installed here
+        if "if" in step:
+            assert step["if"] == "github.event_name == 'pull_request'", "a condition to add here"
+            if github["event_name"] != "pull_request":
+                continue
         env = {**base, **dict(_lines(env_file))}
-        env |= {k: INPUT.sub(lambda m: inputs[m[1]], v) for k, v in step.get("env", {}).items()}
+
+        def context(value: str) -> str:
+            value = INPUT.sub(lambda m: inputs[m[1]], value)
+            return GITHUB.sub(lambda m: github[m[1]], value)
+
+        env |= {k: context(v) for k, v in step.get("env", {}).items()}
         cwd = workspace / INPUT.sub(lambda m: inputs[m[1]], step.get("working-directory", "."))
         done = subprocess.run(
             ["bash", "-eo", "pipefail", "-c", _today(step["run"])],
@@ -191,6 +223,66 @@ def test_the_action_steps_run_on_the_example_register(register, tmp_path: Path):
     )
     assert dict(_lines(tmp_path / "output")) == {"output": "registers/dk/output"}
     assert (reg.root / "output" / "register.docx").is_file()
+
+
+def _rev(root: Path, revision: str) -> str:
+    done = subprocess.run(["git", "rev-parse", revision], cwd=root, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_on_a_pull_request_the_diff_goes_to_the_comment_and_the_summary(register, tmp_path):
+    """The diff step on a pull request that changes a retention period: the comment's
+    Markdown (marker first) is handed to the comment step, the long form is in the summary."""
+    workspace, reg = _workspace(register, tmp_path)
+    base = _rev(workspace, "HEAD")
+    reg.patch("records/kundeforhold.yaml", "slettes 3 år efter", "slettes 5 år efter")
+    _git(workspace, "commit", "-q", "-am", "kundeforhold: 5 years")
+    github = {"event_name": "pull_request", "event.pull_request.base.sha": base}
+    ran = _run_steps(workspace, tmp_path, github, root="registers/dk")
+    assert ran["Compare with the base branch"] == 0
+    outputs = dict(_lines(tmp_path / "output"))
+    assert outputs["changed"] == "true"
+    comment = Path(outputs["comment"]).read_text(encoding="utf-8")
+    assert comment.startswith("<!-- ropa-diff -->\n")
+    assert "retention-changed" in comment and "(kundeforhold)" in comment
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("<!-- ropa-diff -->\n") and "retention-changed" in summary
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_without_the_base_commit_the_diff_is_a_warning_not_a_failure(register, tmp_path):
+    """A base commit the clone lacks (a shallow checkout): the step says why, in an annotation
+    and in the summary, and the job goes on; no comment is made."""
+    workspace, _ = _workspace(register, tmp_path)
+    github = {"event_name": "pull_request", "event.pull_request.base.sha": "f" * 40}
+    ran = _run_steps(workspace, tmp_path, github, root="registers/dk")
+    assert ran["Compare with the base branch"] == 0
+    assert "comment" not in dict(_lines(tmp_path / "output"))
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "no revision" in summary
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_on_a_push_there_is_no_diff(register, tmp_path):
+    workspace, _ = _workspace(register, tmp_path)
+    ran = _run_steps(workspace, tmp_path, root="registers/dk")
+    assert "Compare with the base branch" not in ran
+    assert (tmp_path / "summary.md").read_text() == ""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_the_comment_script_finds_and_updates_its_one_comment():
+    """action/pr-comment.cjs against a fake GitHub API (tests/pr_comment.test.cjs): created
+    once, updated in place, a person's comment never touched, a read-only token a warning."""
+    done = subprocess.run(
+        ["node", "--test", str(REPO / "tests" / "pr_comment.test.cjs")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "# fail 0" in done.stdout and "# pass 6" in done.stdout
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")

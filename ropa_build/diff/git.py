@@ -104,6 +104,18 @@ def read_revisions(
     return old, _snapshot_at(top, prefix, head_commit, head_label, read, like=old)
 
 
+def read_revision(
+    root: Path, commit: str, read: Reader = read_yaml, records: frozenset[str] | None = None
+) -> Snapshot:
+    """The register at ``commit`` (a full commit id, as ``git log`` prints it): one side, for
+    a walk over many commits (the change log). ``records``: only these record files (paths
+    inside the register, ``records/x.yaml``) besides the organisation, catalogue and
+    vocabularies — both sides of a commit that changed only them compare as the whole would,
+    at the cost of the few files it changed."""
+    top, prefix = _repository(root)
+    return _snapshot_at(top, prefix, commit, commit[:7], read, records=records)
+
+
 # --- git ------------------------------------------------------------------------------------
 
 
@@ -123,6 +135,16 @@ def _git(top: Path | str, *args: str, stdin: bytes | None = None) -> subprocess.
 
 def _out(done: subprocess.CompletedProcess) -> str:
     return done.stdout.decode("utf-8", "replace").strip()
+
+
+def git_output(folder: Path, *args: str) -> str | None:
+    """What ``git -C folder ARGS`` prints, stripped; None if git fails or is not installed
+    (provenance and the change log ask git questions that may have no answer)."""
+    try:
+        done = _git(folder, *args)
+    except GitError:
+        return None
+    return _out(done) if done.returncode == 0 else None
 
 
 def _repository(root: Path) -> tuple[Path, str]:
@@ -192,9 +214,16 @@ def _default_base(top: Path) -> tuple[str, str]:
 
 
 def _snapshot_at(
-    top: Path, prefix: str, commit: str, label: str, read: Reader, like: Snapshot | None = None
+    top: Path,
+    prefix: str,
+    commit: str,
+    label: str,
+    read: Reader,
+    like: Snapshot | None = None,
+    records: frozenset[str] | None = None,
 ) -> Snapshot:
-    """Write the register's files at ``commit`` into a temporary folder and read that.
+    """Write the register's files at ``commit`` (of the records, only ``records`` if given)
+    into a temporary folder and read that.
 
     ``like``: the other side, already read. Its records whose files are the same blobs here are
     taken from it instead of being written, read and validated again (most of a diff's time in
@@ -216,6 +245,8 @@ def _snapshot_at(
         folder, _, name = inner.rpartition("/")
         if folder not in ("", "records", "schema") or not name.endswith((".yaml", ".yml")):
             continue  # load() reads records/ and schema/ one level deep, YAML only
+        if records is not None and folder == "records" and inner not in records:
+            continue
         if kind != "blob":
             skipped.append(
                 Problem(inner, 1, 1, "not-a-file", "a submodule, not a file: not compared", "")

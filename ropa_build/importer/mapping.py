@@ -41,7 +41,10 @@ def map_document(
     title: tuple[str, str | None, str] | None = None  # title, role, where
     meta: list[Para] = []
     loose: list[tuple[str, str]] = []
+    annex = {words.get("changelog", {}).get("title") for words in labels.by_lang.values()}
     for index, block in enumerate(doc.blocks, 1):
+        if isinstance(block, Para) and block.text.strip() in annex - {None}:
+            break  # the change log annex (ropa_build.changelog): the history, not activities
         if isinstance(block, Para):
             found = labels.title(block.text)
             if found:

@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape
 from markupsafe import Markup
 
 from ropa_build.errors import Problem, UserError
+from ropa_build.provenance import Provenance
 from ropa_build.render.docx_package import FIRST_LIST_NUM_ID, package_docx
 from ropa_build.render.docx_reference import prepare
 from ropa_build.render.format import Format, Job, Output
@@ -129,6 +130,9 @@ class Docx(Format):
             )
         )
         links = sorted({link for _, table_links in summaries for link in table_links})
+        made = view.provenance
+        title = f"{view.title} – {view.organisation}"
+        dated = made is not None and bool(made.commit)  # by the commit; else as before
         return (
             f"{view.stem}.docx",
             package_docx(
@@ -136,13 +140,19 @@ class Docx(Format):
                 body,
                 hyperlinks=[(_link_id(url), url) for url in links],
                 numbered_lists=placed.lists,
-                title=f"{view.title} – {view.organisation}",
-                created=self.created(view.role),
+                # the running header shows the title (a TITLE field): with version and date
+                title=f"{title} · {_version(view)}{view.built if dated else view.date}",
+                created=self.created(view.role, made),
+                revision=max(made.revision, 1) if made else 1,
+                properties=_properties(made) if made else (),
             ),
         )
 
-    def created(self, role: str) -> dt.datetime:
-        """A register's date: the build's, else its newest record's (never the clock)."""
+    def created(self, role: str, made: Provenance | None = None) -> dt.datetime:
+        """A register's date: its commit's in git (``made``), else the build's, else its newest
+        record's (never the clock)."""
+        if made is not None and made.commit:
+            return made.date
         newest = max(
             (a.record.updated for a in self.job.register.activities if a.record.role == role),
             default=None,
@@ -303,6 +313,23 @@ def _check_reference(reference: bytes, display: str, styles: Iterable[str]) -> N
                 )
             ]
         )
+
+
+def _version(view: RegisterView) -> str:
+    return f"{view.labels['document']['version']} {view.version} · " if view.version else ""
+
+
+def _properties(made: Provenance) -> tuple[tuple[str, str], ...]:
+    """``docProps/custom.xml``: the build's provenance, for tools and File → Properties."""
+    return (
+        ("RopaVersion", made.version),
+        ("RopaCommit", made.commit),
+        ("RopaCommitDate", made.date.strftime("%Y-%m-%dT%H:%M:%SZ") if made.commit else ""),
+        ("RopaDatedBy", made.dated_by),
+        ("RopaUncommittedChanges", "true" if made.dirty else "false"),
+        ("RopaHistoryComplete", "false" if made.shallow else "true"),
+        ("RopaBuild", made.tool),
+    )
 
 
 def _day(day: dt.date | None) -> dt.datetime:

@@ -10,7 +10,10 @@ the reference and changes just these:
   and header/footer references);
 * ``word/_rels/document.xml.rels``: one external relationship per hyperlink;
 * ``word/numbering.xml``: one ``w:num`` per numbered list so each restarts at 1;
-* ``docProps/core.xml``: title, dates, author; nothing is taken from the clock;
+* ``docProps/core.xml``: title, dates, author, revision; nothing is taken from the clock;
+* ``docProps/custom.xml`` (with its content type and package relationship), when properties
+  are given: where the document comes from (the commit), which Word shows under File → Info
+  → Properties → Custom and a DOCPROPERTY field can print;
 * headers and footers: the cached result of ``TITLE`` fields, so viewers that do
   not recalculate fields still show the right title.
 
@@ -30,16 +33,20 @@ from __future__ import annotations
 
 import itertools
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from ropa_build.render.docx_reference import (
+    CONTENT_TYPES,
     DATE_MARK,
     DECIMAL_NUM_ID,
     FIRST_LIST_NUM_ID,
+    PACKAGE_RELS,
     REL_HYPERLINK,
     TITLE_MARK,
     Numbering,
+    Reference,
     prepare,
 )
 from ropa_build.render.ooxml_zip import Deflated, write_zip
@@ -72,6 +79,8 @@ def package_docx(
     numbered_lists: int,
     title: str,
     created: datetime,
+    revision: int = 1,
+    properties: Sequence[tuple[str, str]] = (),
 ) -> bytes:
     """Return a .docx: *reference* with its body replaced by *body_xml*.
 
@@ -81,7 +90,8 @@ def package_docx(
     deflated already (:class:`~ropa_build.render.ooxml_zip.Deflated`).  *hyperlinks* are the
     ``(relationship id, URL)`` pairs its ``w:hyperlink r:id`` attributes refer to;
     *numbered_lists* is how many numIds from ``FIRST_LIST_NUM_ID`` up it uses.
-    *created* (naive means UTC) becomes both created and modified date.
+    *created* (naive means UTC) becomes both created and modified date, *revision* the
+    core properties' ``cp:revision``; *properties* (name, text) become ``docProps/custom.xml``.
 
     Raises ValueError for a reference this cannot work with, a hyperlink id that
     clashes with one of the reference's relationships, or a title XML cannot hold.
@@ -96,16 +106,19 @@ def package_docx(
     parts: dict[str, str | Iterable[str | Deflated]] = {
         ref.document_name: itertools.chain((ref.document.head,), body_xml, (ref.document.tail,)),
         ref.rels_name: ref.rels.fill(_hyperlink_rels(ref.rel_ids, hyperlinks)),
-        ref.core_name: _fill_core(ref.core, title, created),
+        ref.core_name: _fill_core(ref.core, title, created, revision),
         **{name: text.replace(TITLE_MARK, _text(title)) for name, text in ref.titled},
     }
+    order = ref.order
+    if properties:
+        order = _with_custom(ref, parts, properties)
     if ref.numbering.splice is not None:
         parts[ref.numbering_name] = ref.numbering.splice.fill(
             _list_nums(ref.numbering, numbered_lists)
         )
     elif numbered_lists:
         raise ValueError("the reference document has no numbering part for numbered lists")
-    return write_zip(ref.order, ref.static, parts)
+    return write_zip(order, ref.static, parts)
 
 
 # -------------------------------------------------------------- per-call pieces
@@ -151,12 +164,48 @@ def _list_nums(numbering: Numbering, count: int) -> str:
     )
 
 
-def _fill_core(template: str, title: str, created: datetime) -> str:
+def _fill_core(template: str, title: str, created: datetime, revision: int = 1) -> str:
     """core.xml for this document; W3CDTF wants UTC with a literal Z."""
     if created.tzinfo is not None:
         created = created.astimezone(UTC)
     stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return template.replace(TITLE_MARK, _text(title)).replace(DATE_MARK, stamp)
+    core = template.replace(TITLE_MARK, _text(title)).replace(DATE_MARK, stamp)
+    return core.replace("<cp:revision>1</cp:revision>", f"<cp:revision>{revision}</cp:revision>")
+
+
+CUSTOM_NAME = "docProps/custom.xml"
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_REL_CUSTOM = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+)
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one every custom property has
+
+
+def _with_custom(ref: Reference, parts: dict, properties: Sequence[tuple[str, str]]) -> tuple:
+    """Add ``docProps/custom.xml`` to *parts*, with its content type and package relationship
+    (unless the reference declares them: then its custom part is replaced). Returns the order."""
+    types = zlib.decompress(ref.static[CONTENT_TYPES].data, -zlib.MAX_WBITS).decode()
+    rels = zlib.decompress(ref.static[PACKAGE_RELS].data, -zlib.MAX_WBITS).decode()
+    if f'PartName="/{CUSTOM_NAME}"' not in types:
+        override = f'<Override PartName="/{CUSTOM_NAME}" ContentType="{_CUSTOM_TYPE}"/>'
+        parts[CONTENT_TYPES] = types.replace("</Types>", override + "</Types>")
+    if _REL_CUSTOM not in rels:
+        relationship = (
+            f'<Relationship Id="rIdRopaCustom" Type="{_REL_CUSTOM}" Target="{CUSTOM_NAME}"/>'
+        )
+        parts[PACKAGE_RELS] = rels.replace("</Relationships>", relationship + "</Relationships>")
+    parts[CUSTOM_NAME] = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"'
+        ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        + "".join(
+            f'<property fmtid="{_FMTID}" pid="{pid}" name="{name.translate(_ATTR_ESCAPES)}">'
+            f"<vt:lpwstr>{_text(value)}</vt:lpwstr></property>"
+            for pid, (name, value) in enumerate(properties, start=2)  # pid 2 is the first
+        )
+        + "</Properties>"
+    )
+    return ref.order if CUSTOM_NAME in ref.order else (*ref.order, CUSTOM_NAME)
 
 
 def _text(value: str) -> str:

@@ -103,7 +103,7 @@ class Pdf(Format):
             else:  # a bug: in practice the second layout is the last
                 raise RuntimeError(f"{name}: page numbers did not settle in {LAYOUTS} layouts")
         yield name, docx
-        yield f"{view.stem}.pdf", reproducible(pdf, self.docx.created(view.role))
+        yield f"{view.stem}.pdf", reproducible(pdf, self.docx.created(view.role, view.provenance))
 
 
 def reproducible(pdf: bytes, created: dt.datetime) -> bytes:

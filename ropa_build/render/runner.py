@@ -19,10 +19,11 @@ from ropa_build.cache import Cache, Entry, Part, file_digest
 from ropa_build.errors import Problem, UserError
 from ropa_build.labels import languages, load_labels
 from ropa_build.parallel import Progress, beside, spread
+from ropa_build.provenance import Provenance
 from ropa_build.render import FORMATS
 from ropa_build.render.format import Format, Job
 from ropa_build.render.spill import Pieces, Spill
-from ropa_build.render.view import STEMS, ActivityHead, activity_view, register_view
+from ropa_build.render.view import STEMS, ActivityHead, Annex, activity_view, register_view
 from ropa_build.resources import search_path
 from ropa_build.validate import Activity, Register
 from ropa_build.write import Staging
@@ -39,13 +40,20 @@ def render(
     cache: Cache | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
+    provenance: Provenance | None = None,
+    changelog: Annex | None = None,
 ) -> None:
     """Write each format in ``formats``, labelled with ``labels`` (of ``lang``), into ``staging``.
 
-    ``created`` dates the documents; None dates each by its newest record.
+    ``created`` dates the documents; None dates each by its newest record. ``provenance`` and
+    ``changelog`` stamp the register-wide files (:mod:`ropa_build.provenance`,
+    :mod:`ropa_build.changelog`).
     """
     roles = [role for role in STEMS if any(a.record.role == role for a in register.activities)]
-    views = {role: register_view(register, labels, lang, role) for role in roles or ["controller"]}
+    views = {
+        role: register_view(register, labels, lang, role, provenance, changelog)
+        for role in roles or ["controller"]
+    }
     job = Job(register, labels, next(iter(views.values())), created)
     chosen = [_format(name)(job) for name in formats]
     cache = cache or Cache(None)
@@ -65,7 +73,8 @@ def render(
                 view = dataclasses.replace(view, activities=tuple(d.head for d in mine))
                 # All of a register-wide file's inputs as one key: if the previous output was
                 # made from the same, its files are linked and the format is not assembled.
-                whole = _whole(cache, work.context, f"{fmt.name}:{role}", [d.key for d in mine])
+                context = work.context + view.key()  # the provenance and the change log too
+                whole = _whole(cache, context, f"{fmt.name}:{role}", [d.key for d in mine])
                 if not staging.link_made_from(whole):
                     spilled = [d.spilled[fmt.name] for d in mine]
                     tasks.append(_Assembly(fmt, view, spilled, staging, whole))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from babel.dates import format_date
 
+from ropa_build.provenance import Provenance
 from ropa_build.render.blocks import long_date as _date
 from ropa_build.render.extras import about_activity
 from ropa_build.render.register_parts import about_sections, approval_line
@@ -56,6 +57,24 @@ class ActivityView(ActivityHead):
 
 
 @dataclass(frozen=True)
+class LogRow:
+    """One line of the change log annex (:mod:`ropa_build.changelog`), worded: plain text that
+    each format escapes."""
+
+    date: str
+    activity: str
+    what: str
+    author: str
+    pull_request: str  # "#123", or ""
+
+
+@dataclass(frozen=True)
+class Annex:
+    rows: tuple[LogRow, ...]  # newest first
+    notes: tuple[str, ...]  # since when, how many are left out, an incomplete history
+
+
+@dataclass(frozen=True)
 class RegisterView:
     """The register's own lines. ``version`` is "" when the register states none (no invented
     "Version 1"); ``approval`` is the approval in words ("Godkendt af … den …"), or ""; ``about``
@@ -73,6 +92,15 @@ class RegisterView:
     activities: Sequence[ActivityHead]  # heads, or whole views where a template needs them
     approval: str = ""
     about: tuple[Section, ...] = ()
+    provenance: Provenance | None = None  # version, commit, short, date, dirty, shallow, tool
+    stamp: tuple[str, ...] = ()  # the provenance worded: the cover's line(s)
+    built: str = ""  # the provenance's date (the commit's), worded
+    changelog: Annex | None = None  # the change log annex; None: none (--no-changelog)
+
+    def key(self) -> str:
+        """What the register-wide files show besides the activities and the input files: the
+        provenance and the change log (their cache key must change with them)."""
+        return repr((self.provenance, self.stamp, self.built, self.changelog))
 
 
 #: Each role's register and the stem of its file names; an organisation that is both controller
@@ -81,23 +109,55 @@ class RegisterView:
 STEMS = {"controller": "register", "processor": "register-processor"}
 
 
-def register_view(register: Register, labels: dict, lang: str, role: str) -> RegisterView:
+def register_view(
+    register: Register,
+    labels: dict,
+    lang: str,
+    role: str,
+    provenance: Provenance | None = None,
+    changelog: Annex | None = None,
+) -> RegisterView:
     """One role's register, without its activities (the render stage adds them as they are made);
-    its date is its newest record's, so a rebuild never changes it."""
+    its date is its newest record's, so a rebuild never changes it.
+
+    The version is the organisation's ``document.version`` where it gives one, else the git
+    version (a register that states none is never shown as an invented "1")."""
     days = [a.record.updated for a in register.activities if a.record.role == role]
+    version = register.organisation.document.version or ""
     return RegisterView(
         lang=lang,
         role=role,
         stem=STEMS[role],
         title=f"{labels['document']['register_title']} ({labels['roles'][role]})",
         organisation=register.organisation.controller.name,
-        version=register.organisation.document.version or "",
+        version=version or (provenance.version if provenance else ""),
         date=_date(max(days, default=dt.date(1970, 1, 1)), labels),
         labels=labels,
         activities=(),
         approval=approval_line(register, labels),
         about=about_sections(register, labels),
+        provenance=provenance,
+        stamp=_stamp(provenance, labels),
+        built=_date(provenance.date.date(), labels) if provenance else "",
+        changelog=changelog,
     )
+
+
+def _stamp(provenance: Provenance | None, labels: dict) -> tuple[str, ...]:
+    """The provenance line, and a line per caveat (uncommitted changes, a shallow clone)."""
+    if provenance is None:
+        return ()
+    words = labels["provenance"]
+    day = _date(provenance.date.date(), labels)
+    if not provenance.commit:
+        first = words["outside"].format(date=day)
+    elif provenance.version == provenance.short or provenance.version == provenance.commit:
+        first = words["commit"].format(commit=provenance.short, date=day)  # no tag to name
+    else:
+        first = words["line"].format(version=provenance.version, commit=provenance.short, date=day)
+    lines = [f"{first} · {words['tool'].format(version=provenance.tool)}"]
+    lines += [words[flag] for flag in ("dirty", "shallow") if getattr(provenance, flag)]
+    return tuple(lines)
 
 
 def activity_view(register: Register, activity: Activity, labels: dict) -> ActivityView:
