@@ -16,6 +16,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,8 @@ def _git(root: Path, *args: str) -> None:
 
 
 GITHUB = re.compile(r"\$\{\{\s*github\.([\w.]+)\s*\}\}")
+STEP_OUTPUT = re.compile(r"\$\{\{\s*steps\.([\w-]+)\.outputs\.([\w-]+)\s*\}\}")
+STEP_OUTPUT_IS = re.compile(r"steps\.([\w-]+)\.outputs\.([\w-]+) == '([^']*)'")
 
 
 def _run_steps(
@@ -170,17 +173,24 @@ def _run_steps(
     base["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{base['PATH']}"
     base["ROPA_TODAY"] = "2026-11-25"
     ran: dict[str, int] = {}
+    outputs: dict[str, dict[str, str]] = {}
     for step in action()["runs"]["steps"]:
         if "run" not in step or "pip install" in step["run"]:
             continue  # setup-python and the upload are the runner's; ropa is installed here
         if "if" in step:
-            assert step["if"] == "github.event_name == 'pull_request'", "a condition to add here"
-            if github["event_name"] != "pull_request":
-                continue
+            condition = STEP_OUTPUT_IS.fullmatch(step["if"])
+            if condition:  # steps.<id>.outputs.<name> == '<value>'
+                if outputs.get(condition[1], {}).get(condition[2]) != condition[3]:
+                    continue
+            else:
+                assert step["if"] == "github.event_name == 'pull_request'", "a condition to add"
+                if github["event_name"] != "pull_request":
+                    continue
         env = {**base, **dict(_lines(env_file))}
 
         def context(value: str) -> str:
             value = INPUT.sub(lambda m: inputs[m[1]], value)
+            value = STEP_OUTPUT.sub(lambda m: outputs.get(m[1], {}).get(m[2], ""), value)
             return GITHUB.sub(lambda m: github[m[1]], value)
 
         env |= {k: context(v) for k, v in step.get("env", {}).items()}
@@ -196,6 +206,8 @@ def _run_steps(
         )
         print(step["name"], done.returncode, done.stdout, done.stderr)
         ran[step["name"]] = done.returncode
+        if "id" in step:  # what the step wrote to $GITHUB_OUTPUT, for the steps after it
+            outputs[step["id"]] = dict(_lines(output_file))
         if done.returncode:
             break
     return ran
@@ -248,6 +260,11 @@ def test_on_a_pull_request_the_diff_goes_to_the_comment_and_the_summary(register
     assert "retention-changed" in comment and "(kundeforhold)" in comment
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert summary.startswith("<!-- ropa-diff -->\n") and "retention-changed" in summary
+    # and the DPO's copy: the change as Word's tracked changes, beside register.docx
+    assert ran["Write the changes as tracked changes in Word"] == 0
+    changes = reg.root / "output" / "register-changes.docx"
+    with zipfile.ZipFile(changes) as document:
+        assert "<w:ins " in document.read("word/document.xml").decode()
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
