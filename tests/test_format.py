@@ -484,3 +484,22 @@ def test_a_party_stated_as_a_state_draws_no_party_not_stated(register, dpo, expe
         dpo,
     )
     assert findings(reg.root) == expected
+
+
+def test_the_approval_is_on_every_documents_cover(register, ropa):
+    """The DPO's signature, where the register carries it: on the cover of the Word file, and
+    the first lines of the Markdown and the HTML."""
+    reg = register(DATA / "clean")
+    reg.patch(
+        "organisation.yaml",
+        "document:\n",
+        "document:\n  approved: {version: '1.1', date: 2026-06-02, by: Direktionen}\n",
+    )
+    assert ropa("build", "--root", reg.root, "--format", "docx", "md", "html").code == 0
+    line = "Godkendt af Direktionen den 2. juni 2026 (version 1.1)"
+    out = reg.root / "output"
+    cover = [p.text for p in docx.Document(str(out / "register.docx")).paragraphs[:8]]
+    assert line in cover
+    assert f"**{line}**" in (out / "register.md").read_text(encoding="utf-8").split("## ")[0]
+    html = (out / "register.html").read_text(encoding="utf-8")
+    assert f"<strong>{line}</strong>" in html.split("</header>")[0]
