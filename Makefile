@@ -34,8 +34,9 @@ test: $(STAMP) ## run the test suite (-rs: says why a test was skipped)
 	@echo "without them; bash .ci/run --install-only (as root) installs them"
 	$(BIN)/pytest -q -rs
 
-schema: $(STAMP) ## regenerate schema/*.schema.json (editor completion) from the models
+schema: $(STAMP) ## regenerate schema/*.schema.json (editors; the JSON export's) from the models
 	$(BIN)/ropa schema
+	$(BIN)/python -m ropa_build.render.json_export
 
 docs: schema ## regenerate the schemas, docs/fields.md and docs/rules.md
 	$(BIN)/ropa docs

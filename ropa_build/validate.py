@@ -7,6 +7,7 @@ Pydantic checks each file against :mod:`ropa_build.models` (its errors mapped on
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,8 +62,22 @@ def validate(sources: Sources, vocabulary: Vocabulary) -> Register:
         sources.root,
         organisation,
         catalogue,
-        tuple(activities),
+        tuple(sorted(activities, key=_order)),
         vocabulary,
         (sources.organisation, sources.catalogue),
         tuple(sources.warnings),
     )
+
+
+def _order(activity: Activity) -> tuple:
+    """The register's order: numbered activities first, by their number read as a person reads
+    it ("2" before "10", "3.2" before "3.10"), then the rest by id (the file name)."""
+    number = activity.record.number
+    if not number:
+        return (1, (), activity.id)
+    parts = tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", number)
+        if part and not part.isspace()
+    )
+    return (0, parts, activity.id)

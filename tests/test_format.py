@@ -21,7 +21,7 @@ from conftest import DATA, REPO, TODAY
 from ropa_build.cli import main
 from ropa_build.labels import load_labels
 from ropa_build.models import Explicit, Organisation, Record, Review
-from ropa_build.pipeline import Options, checked, lint
+from ropa_build.pipeline import Options, checked, lint, read_register
 from ropa_build.render.view import activity_view, register_view
 from ropa_build.rules import RULES
 
@@ -503,3 +503,16 @@ def test_the_approval_is_on_every_documents_cover(register, ropa):
     assert f"**{line}**" in (out / "register.md").read_text(encoding="utf-8").split("## ")[0]
     html = (out / "register.html").read_text(encoding="utf-8")
     assert f"<strong>{line}</strong>" in html.split("</header>")[0]
+
+
+def test_activities_are_in_the_order_of_their_numbers(register, ropa):
+    """A register that numbers its activities is shown in that order ("2" before "10"); the
+    unnumbered ones follow, by file name."""
+    reg = register(DATA / "clean")
+    reg.patch("records/support.yaml", "title: Support\n", "title: Support\nnumber: '2'\n")
+    reg.patch("records/kunder.yaml", "title: Kundeforhold\n", "title: Kundeforhold\nnumber: '10'\n")
+    assert ropa("build", "--root", reg.root, "--format", "md").code == 0
+    text = (reg.root / "output" / "register.md").read_text(encoding="utf-8")
+    processor = (reg.root / "output" / "register-processor.md").read_text(encoding="utf-8")
+    assert "Support" in processor and "Kunde" in text  # each in its role's register
+    assert [a.id for a in read_register(reg.root).activities] == ["support", "kunder"]

@@ -122,8 +122,10 @@ class Record(Strict):
     number: str | None = text(
         "Activity number",
         "Aktivitetsnummer",
-        "The activity's number in the register, e.g. 3.2 (shown beside the owner).",
-        "Aktivitetens nummer i fortegnelsen, fx 3.2.",
+        "The activity's number in the register, e.g. 3.2 (shown beside the owner); numbered "
+        "activities come first, in the order of their numbers (2 before 10).",
+        "Aktivitetens nummer i fortegnelsen, fx 3.2; nummererede aktiviteter står først, i "
+        "nummerorden (2 før 10).",
         default=None,
     )
     unit: str | None = text(
