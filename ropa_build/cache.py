@@ -131,6 +131,7 @@ class Cache:
                 self.put("yaml", key, found)
             elif found[0].file is not None:
                 found[0].file = path
+            found[0].digest = key  # the bytes' identity, so later stages need not read them again
             if found[0].file is not None:  # positions, when a finding needs them, kept too
                 found[0].locate_with(functools.partial(self._positions, key))
             return found

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 from collections.abc import Iterator
 
-from ropa_build.errors import Problem
+from ropa_build.errors import Problem, did_you_mean
 from ropa_build.rules import RULES
 from ropa_build.validate import Register
 
@@ -57,8 +56,7 @@ def _acceptances(register: Register) -> Iterator[Problem]:
         for i, item in enumerate(activity.record.accepted):
             loc = ("accepted", i, "rule")
             if item.rule not in RULES:
-                close = difflib.get_close_matches(item.rule, list(RULES), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "see docs/rules.md"
+                hint = did_you_mean(item.rule, list(RULES), "see docs/rules.md")
                 yield activity.source.problem(loc, "unknown-rule", f"no rule '{item.rule}'", hint)
             elif RULES[item.rule].severity == "error":
                 yield activity.source.problem(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import difflib
 import json
 import os
 import re
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from ropa_build import __version__
 from ropa_build.cache import Cache
-from ropa_build.errors import Problem, UserError
+from ropa_build.errors import Problem, UserError, did_you_mean
 from ropa_build.importer.command import add_import_command
 from ropa_build.labels import languages
 from ropa_build.parallel import jobs_available
@@ -288,8 +287,7 @@ def _rule_code(code: str) -> str:
 
     if code in RULES:
         return code
-    close = difflib.get_close_matches(code, list(RULES), n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "see docs/rules.md"
+    hint = did_you_mean(code, list(RULES), "see docs/rules.md")
     raise argparse.ArgumentTypeError(f"no rule '{code}' — {hint}")
 
 

@@ -41,19 +41,21 @@ _ACTIVITY_BLOCK = {
     "view": (RegisterView, "the register (its `activities` are not filled in here)"),
 }
 
+_WHOLE_REGISTER = {  # the variables of a template of the whole register (Markdown, HTML)
+    "view": (
+        RegisterView,
+        "the register; `view.activities` are ActivityHeads outside the `activity` "
+        "block (whole ActivityViews if the template has no such block)",
+    ),
+    "labels": (dict, _LABELS),
+}
+
 #: Each template: what it makes, its variables (name → (type, meaning)), its ``activity`` block's
 #: variables (a build renders that block alone for each activity), and its filters.
 TEMPLATES: dict[str, dict] = {
     "register.md.j2": {
         "makes": "register.md (GitHub-flavoured Markdown)",
-        "variables": {
-            "view": (
-                RegisterView,
-                "the register; `view.activities` are ActivityHeads outside the `activity` "
-                "block (whole ActivityViews if the template has no such block)",
-            ),
-            "labels": (dict, _LABELS),
-        },
+        "variables": _WHOLE_REGISTER,
         "block": _ACTIVITY_BLOCK,
         "filters": {
             "md": "escapes text for Markdown",
@@ -63,14 +65,7 @@ TEMPLATES: dict[str, dict] = {
     },
     "register.html.j2": {
         "makes": "register.html (one self-contained page)",
-        "variables": {
-            "view": (
-                RegisterView,
-                "the register; `view.activities` are ActivityHeads outside the `activity` "
-                "block (whole ActivityViews if the template has no such block)",
-            ),
-            "labels": (dict, _LABELS),
-        },
+        "variables": _WHOLE_REGISTER,
         "block": _ACTIVITY_BLOCK,
         "filters": {"rich": "rich text as HTML paragraphs and lists"},
     },

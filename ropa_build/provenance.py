@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ropa_build import __version__
+from ropa_build.dates import midnight
 from ropa_build.diff.git import git_output
 
 #: The register's files, relative to its folder: what a commit of the register consists of.
@@ -62,9 +63,7 @@ def provenance(
     if not commit:  # not a repository, git missing, or no commit yet
         if epoch is not None:
             return Provenance("", "", epoch.astimezone(dt.UTC), "epoch", False, False, 0)
-        day = newest or dt.date(1980, 1, 1)  # the earliest date a ZIP can hold, as elsewhere
-        date = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-        return Provenance("", "", date, "records", False, False, 0)
+        return Provenance("", "", midnight(newest), "records", False, False, 0)
     stamp = git_output(root, "log", "-1", "--format=%ct", commit) or "0"
     shallow = git_output(root, "rev-parse", "--is-shallow-repository") == "true"
     short = git_output(root, "rev-parse", "--short", commit) or commit[:7]

@@ -244,15 +244,15 @@ accepted: []
 
 def new_record(root: Path, title: str, role: Role, today: dt.date) -> Path:
     """Write ``records/<slug>.yaml`` for ``title``; never overwrite an existing record."""
-    slug = _slug(title)
+    record_id = slug(title)
     folder = root / "records"
     taken = [
         p
-        for p in (folder.rglob("*") if slug and folder.is_dir() else ())
-        if p.suffix.lower() in RECORD_SUFFIXES and p.stem.casefold() == slug
+        for p in (folder.rglob("*") if record_id and folder.is_dir() else ())
+        if p.suffix.lower() in RECORD_SUFFIXES and p.stem.casefold() == record_id
     ]
-    if not slug or taken:
-        raise UserError([_refusal(folder, title, slug, taken)])
+    if not record_id or taken:
+        raise UserError([_refusal(folder, title, record_id, taken)])
     part = _PROCESSOR if role == "processor" else _CONTROLLER
     text = (_HEAD + part + _BODY).format(
         title=json.dumps(title.strip(), ensure_ascii=False),
@@ -261,13 +261,13 @@ def new_record(root: Path, title: str, role: Role, today: dt.date) -> Path:
         basis=_NO_BASIS if role == "processor" else _BASIS,
     )
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{slug}.yaml"
+    path = folder / f"{record_id}.yaml"
     with path.open("x", encoding="utf-8", newline="\n") as file:  # "x": a race cannot overwrite
         file.write(text)
     return path
 
 
-def _slug(title: str) -> str:
+def slug(title: str) -> str:
     """'Løn og pension' → 'loen-og-pension': Danish letters spelt out, the rest ASCII."""
     text = title.strip().lower()
     for letter, spelt in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):

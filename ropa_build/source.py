@@ -58,6 +58,7 @@ class Source:
     path: str
     data: Any = None
     file: Path | None = None  # where the data was read from; None: no positions
+    digest: str = ""  # the cache's key of the file's bytes, when read through the cache
 
     @property
     def values(self) -> dict[Loc, tuple[int, int]]:

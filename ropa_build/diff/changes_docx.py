@@ -27,6 +27,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ropa_build.dates import newest
 from ropa_build.diff.authors import Author, authors
 from ropa_build.diff.compare import Change
 from ropa_build.diff.git import Snapshot
@@ -102,14 +103,13 @@ def changes_docx(
         groups=groups,
         words=words,
     )
-    newest = max((a.record.updated for a in new_register.activities), default=dt.date(1980, 1, 1))
     return package_docx(
         docx.reference,
         [summary, *bodies, '<w:p><w:pPr><w:pStyle w:val="RopaNote"/></w:pPr></w:p>'],
         hyperlinks=[(_link_id(url), url) for url in sorted(links)],
         numbered_lists=lists,
         title=f"{words['title']} – {job.view.organisation}",
-        created=dt.datetime.combine(newest, dt.time(), tzinfo=dt.UTC),
+        created=newest(a.record.updated for a in new_register.activities),
     )
 
 

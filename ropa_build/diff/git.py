@@ -18,7 +18,6 @@ written.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import subprocess
 import tempfile
@@ -27,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ropa_build.errors import Problem, UserError
+from ropa_build.errors import Problem, UserError, did_you_mean
 from ropa_build.load import Reader, Sources, load
 from ropa_build.models import Record
 from ropa_build.source import read_yaml
@@ -170,8 +169,7 @@ def _resolve(top: Path, revision: str) -> tuple[str, str]:
     if _shallow(top):
         raise _shallow_error(f"no revision '{revision}' in this clone")
     names = _out(_git(top, "for-each-ref", "--format=%(refname:short)")).splitlines()
-    close = difflib.get_close_matches(revision, names, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "see `git log --oneline` and `git branch -a`"
+    hint = did_you_mean(revision, names, "see `git log --oneline` and `git branch -a`")
     raise GitError(f"no revision '{revision}' in this repository", hint)
 
 

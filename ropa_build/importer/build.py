@@ -19,7 +19,7 @@ from ropa_build.importer import fields
 from ropa_build.importer.grid import Para, Run
 from ropa_build.importer.labels import PARTY_ROWS, Labels
 from ropa_build.importer.text import markdown, normal, plain_lines
-from ropa_build.scaffold import _slug as slug  # the id rule of `ropa new`, reused
+from ropa_build.scaffold import slug  # the id rule of `ropa new`, reused
 
 if TYPE_CHECKING:
     from ropa_build.importer.entries import Entry, Imported

@@ -26,7 +26,7 @@ from ropa_build.errors import Problem, UserError
 from ropa_build.importer.build import Catalogue
 from ropa_build.importer.mapping import Cover, Imported
 from ropa_build.importer.text import normal
-from ropa_build.scaffold import _slug as slug  # the id rule of `ropa new`, reused
+from ropa_build.scaffold import slug  # the id rule of `ropa new`, reused
 
 PARTIES = ("controller", "joint_controller", "representative", "dpo")
 _DPF = re.compile(r"privacy framework|\bDPF\b", re.I)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ropa_build.models import Contact, Explicit, RecipientUse, Record, Shared, given
-from ropa_build.render.blocks import state
+from ropa_build.render.blocks import join, state
 from ropa_build.richtext import Block, Break, Inline, Link, Para, Text, parse
 from ropa_build.validate import Activity, Register
 
@@ -83,10 +83,6 @@ def contact(party: Contact | Explicit | None, labels: dict) -> tuple[str, str, s
 
 def _contact_text(party: Contact | Explicit | None, labels: dict) -> str:
     return _lines(contact(party, labels))
-
-
-def _join(items: list[str], and_word: str) -> str:
-    return ", ".join(items[:-1]) + f" {and_word} {items[-1]}" if len(items) > 1 else "".join(items)
 
 
 class _Cells:
@@ -176,7 +172,7 @@ class _Cells:
 
     def _short(self, categories: list[str]) -> str:
         names = self.labels["categories_short"]
-        return _join([names.get(c, c) for c in categories], self.words["and"])
+        return join([names.get(c, c) for c in categories], self.words["and"])
 
     def _data_categories(self) -> str:
         parts = []
@@ -275,7 +271,7 @@ class _Cells:
         for rule in retention.rules:
             label = self._short(rule.categories)
             if rule.subjects:
-                label = f"{_join([names.get(s, s) for s in rule.subjects], self.words['and'])}"
+                label = f"{join([names.get(s, s) for s in rule.subjects], self.words['and'])}"
                 label += f" – {self._short(rule.categories)}"
             parts.append(f"{label[:1].upper()}{label[1:]}: {self._say(rule.period)}")
         return "\n\n".join(p for p in parts if p)
@@ -288,7 +284,7 @@ class _Cells:
         letters = getattr(basis, article) if basis else []
         if not letters:
             return ""
-        joined = _join([self.words["letter"].format(x) for x in letters], self.words["and"])
+        joined = join([self.words["letter"].format(x) for x in letters], self.words["and"])
         return self.words[article].format(letters=joined)
 
     def _art6(self) -> str:

@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from ropa_build.dates import midnight, newest
 from ropa_build.errors import Problem, UserError
 from ropa_build.provenance import Provenance
 from ropa_build.render.docx_package import FIRST_LIST_NUM_ID, package_docx
@@ -97,7 +98,7 @@ class Docx(Format):
                 hyperlinks=table.relationships(),
                 numbered_lists=table.lists,
                 title=view.title,
-                created=self.job.created or _day(activity.record.updated),
+                created=self.job.created or midnight(activity.record.updated),
             ),
         )
 
@@ -153,11 +154,10 @@ class Docx(Format):
         record's (never the clock)."""
         if made is not None and made.commit:
             return made.date
-        newest = max(
-            (a.record.updated for a in self.job.register.activities if a.record.role == role),
-            default=None,
+        activities = self.job.register.activities
+        return self.job.created or newest(
+            a.record.updated for a in activities if a.record.role == role
         )
-        return self.job.created or _day(newest)
 
 
 class _Placed(Sequence):
@@ -330,10 +330,6 @@ def _properties(made: Provenance) -> tuple[tuple[str, str], ...]:
         ("RopaHistoryComplete", "false" if made.shallow else "true"),
         ("RopaBuild", made.tool),
     )
-
-
-def _day(day: dt.date | None) -> dt.datetime:
-    return dt.datetime.combine(day or dt.date(1980, 1, 1), dt.time(), tzinfo=dt.UTC)
 
 
 def _link_id(url: str) -> str:

@@ -164,7 +164,12 @@ class _PerActivity:
         activity = self.job.register.activities[index]
         key = ""
         if self.cache.folder is not None:
-            record = (self.job.register.root / activity.source.path).read_bytes()
+            record = (
+                activity.source.digest
+                or (  # read once: the YAML reader has its key
+                    self.job.register.root / activity.source.path
+                ).read_bytes()
+            )
             key = self.cache.key(self.context, activity.id, record)
         entry = self.cache.get_parts("activity", key)
         if entry is None or any(f"{f.name}.piece" not in entry.parts for f in self.formats):

@@ -28,6 +28,7 @@ from typing import Any
 
 import xlsxwriter
 
+from ropa_build.dates import newest
 from ropa_build.render.cells import contact, formula_like
 from ropa_build.render.format import Format, Job, Output
 from ropa_build.render.profiles import Chosen, Column, chosen_profiles, table_piece
@@ -55,7 +56,7 @@ class Xlsx(Format):
     def assemble(
         self, view: RegisterView, pieces: Sequence[Any], summaries: Sequence[Any]
     ) -> Iterator[Output]:
-        created = self.job.created or _newest(self.job)
+        created = self.job.created or newest(a.record.updated for a in self.job.register.activities)
         for chosen in self.profiles:
 
             def rows(name: str = chosen.name) -> Iterator[tuple]:
@@ -63,11 +64,6 @@ class Xlsx(Format):
                 return (piece[name] for piece in pieces if name in piece)
 
             yield f"register-{chosen.name}.xlsx", _Workbook(self.job, chosen, created).make(rows)
-
-
-def _newest(job: Job) -> dt.datetime:
-    newest = max((a.record.updated for a in job.register.activities), default=dt.date(1980, 1, 1))
-    return dt.datetime.combine(newest, dt.time(), tzinfo=dt.UTC)
 
 
 class _Workbook:

@@ -70,14 +70,13 @@ def _unused_catalogue_entry(register: Register, today: dt.date) -> Iterator[Find
             )
 
 
-def _may_hold_placeholder(path: Path | None) -> bool:
-    """Whether the file's text could hold a placeholder (one search of the whole text is far
-    cheaper than walking every value of the data; True when it cannot be read)."""
+def _text(path: Path | None) -> str | None:
+    """A file's text, or None where there is no file or it cannot be read (its data is then
+    walked all the same)."""
     try:
-        text = path.read_text(encoding="utf-8") if path else None
+        return path.read_text(encoding="utf-8") if path else None
     except (OSError, UnicodeDecodeError):
-        return True
-    return text is None or placeholder(text) is not None
+        return None
 
 
 @rule(
@@ -97,12 +96,13 @@ def _todo_left(register: Register, today: dt.date) -> Iterator[Finding | Problem
     as if it were the register's content. ``ropa import`` marks what it could not place with
     confidence with a ``# TODO(import): …`` comment above the key; those are reported too, with
     what to check."""
-    sources = [*register.sources, *(a.source for a in register.activities)]
-    for source in sources:
-        if not _may_hold_placeholder(source.file):
+    records = {id(a.source) for a in register.activities}
+    for source in (*register.sources, *(a.source for a in register.activities)):
+        text = _text(source.file)  # read once: for a quick look, and for import comments
+        if text is not None and "TODO" not in text and placeholder(text) is None:
             continue  # the file's text has none: its data need not be walked
-        for loc, text in texts(source.data):
-            found = placeholder(text)
+        for loc, value in texts(source.data):
+            found = placeholder(value)
             if found:
                 yield Finding(
                     source,
@@ -110,10 +110,10 @@ def _todo_left(register: Register, today: dt.date) -> Iterator[Finding | Problem
                     f"a placeholder is left here: '{found}'",
                     "write the real content, or remove the field",
                 )
-    for activity in register.activities:
-        for line, column, text in _import_todos(activity.source.file):
-            hint = "check it, fix the record, then delete the comment"
-            yield Problem(activity.source.path, line, column, "", text, hint)
+        if id(source) in records:
+            for line, column, comment in _import_todos(text or ""):
+                hint = "check it, fix the record, then delete the comment"
+                yield Problem(source.path, line, column, "", comment, hint)
 
 
 @rule(
@@ -140,12 +140,8 @@ def _not_a_record(register: Register, today: dt.date) -> Iterator[Problem]:
 _IMPORT_TODO = re.compile(r"^\s*#\s*(TODO\(import\):.*)$")
 
 
-def _import_todos(path: Path | None) -> Iterator[tuple[int, int, str]]:
+def _import_todos(text: str) -> Iterator[tuple[int, int, str]]:
     """``# TODO(import): …`` comments (continued on ``#   `` lines), with line and column."""
-    try:
-        text = path.read_text(encoding="utf-8") if path else ""
-    except (OSError, UnicodeDecodeError):
-        return
     if "TODO(import)" not in text:
         return
     lines = text.splitlines()

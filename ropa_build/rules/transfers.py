@@ -20,9 +20,9 @@ Legal assumptions, written down:
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterator
 
+from ropa_build.errors import did_you_mean
 from ropa_build.models import ORGANISATION_PREFIX, given
 from ropa_build.rules.common import add_months, recipient_uses, transfers, uses_in
 from ropa_build.rules.data import employees
@@ -94,15 +94,16 @@ def _unknown_destination(register: Register, today: dt.date) -> Iterator[Finding
     for source, loc, code in places:
         ident = code.removeprefix(ORGANISATION_PREFIX)
         if code.startswith(ORGANISATION_PREFIX) and ident not in known:
-            close = difflib.get_close_matches(ident, known, n=1)
             yield Finding(
                 source,
                 loc,
                 f"'{code}' is not an international organisation in "
                 "schema/international-organisations.yaml",
-                f"did you mean '{ORGANISATION_PREFIX}{close[0]}'?"
-                if close
-                else "add it to schema/international-organisations.yaml in the register",
+                did_you_mean(
+                    code,
+                    [ORGANISATION_PREFIX + k for k in known],
+                    "add it to schema/international-organisations.yaml in the register",
+                ),
             )
 
 
