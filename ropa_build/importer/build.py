@@ -12,17 +12,15 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-import pycountry
-from babel import Locale
-
-from ropa_build.importer import fields
+from ropa_build.importer import fields, states
+from ropa_build.importer.catalogue import Catalogue, countries, ident
+from ropa_build.importer.entries import Entry
 from ropa_build.importer.grid import Para, Run
 from ropa_build.importer.labels import PARTY_ROWS, Labels
 from ropa_build.importer.text import markdown, normal, plain_lines
-from ropa_build.scaffold import slug  # the id rule of `ropa new`, reused
 
 if TYPE_CHECKING:
-    from ropa_build.importer.entries import Entry, Imported
+    from ropa_build.importer.entries import Imported
 
 _TEXT_FIELDS = {
     "purposes": ("purposes",),
@@ -60,48 +58,9 @@ _FIELD = {
     "retention": "retention",
     "accepted": "accepted",
     "security": "security",
+    "open_point": "open_points",
 }
 _PARTS = {"internal": "system", "processors": "processor", "others": "recipient"}
-_RANK = {"system": 0, "recipient": 1, "processor": 2}
-
-
-class Catalogue:
-    """Systems and recipients named by the documents, one entry per (name, use), with ids."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, dict] = {}
-        self._keys: dict[tuple[str, str], str] = {}
-
-    def ref(self, name: str, used_for: str | None, kind: str) -> str:
-        key = (normal(name), normal(used_for or ""))
-        if key not in self._keys:
-            base = _id(name, "system")
-            ident, n = base, 1
-            while ident in self.entries:
-                n += 1
-                ident = f"{base}-{n}"
-            self._keys[key] = ident
-            entry = {"name": name, "kind": kind}
-            if used_for:
-                entry = {"name": name, "used_for": used_for, "kind": kind}
-            self.entries[ident] = entry
-        ident = self._keys[key]
-        if _RANK[kind] > _RANK[self.entries[ident]["kind"]]:
-            self.entries[ident]["kind"] = kind
-        return ident
-
-    def named(self, name: str, among: list[str]) -> str | None:
-        """The id of the entry called ``name``, preferring those the activity uses."""
-        wanted = normal(name)
-        for ident in [*among, *self.entries]:
-            if normal(self.entries.get(ident, {}).get("name", "")) == wanted:
-                return ident
-        return None
-
-
-def _id(name: str, fallback: str) -> str:
-    """An id from a name by the slug rule, short enough (64) to take a "-2" suffix."""
-    return slug(name)[:60].rstrip("-") or fallback
 
 
 def record(
@@ -131,27 +90,70 @@ def record(
         seen.add(once or "")
         if key not in PARTY_ROWS:
             imported.placed.append((_FIELD.get(key or "", f"row '{entry.label}'"), entry.where))
+        if states.missing(entry.paras, labels) and key in _FIELD.keys() | PARTY_ROWS.keys():
+            continue  # the build's "Ikke udfyldt": a field left out
         if key in PARTY_ROWS:
-            party = PARTY_ROWS[key]
-            found = fields.contact(plain_lines(entry.paras))
-            imported.parties.setdefault(party, (found, entry.where))
+            imported.parties.setdefault(PARTY_ROWS[key], (_party(entry, labels), entry.where))
         elif key == "controllers":
             rec["controllers"] = fields.contacts(entry.paras)
         elif key in _TEXT_FIELDS:
-            _append(rec, _TEXT_FIELDS[key], markdown(entry.paras))
+            _text(rec, key, entry, labels)
         elif key == "lawful_basis":
-            rec["lawful_basis"] = fields.lawful_basis(entry.paras, labels)
+            stated = states.state(entry.paras, labels)
+            rec["lawful_basis"] = stated or fields.lawful_basis(entry.paras, labels)
         elif key in _PARTS:
             _recipients(rec, imported, entry, labels, catalogue, names)
         elif key == "transfers":
             _transfers(rec, imported, entry, labels, catalogue, eea)
         elif key == "retention":
-            rec["retention"] = fields.retention(entry.paras, labels, names)
+            stated = states.state(entry.paras, labels)
+            rec["retention"] = stated or fields.retention(entry.paras, labels, names)
         elif key == "accepted":
-            rec.setdefault("accepted", []).extend(fields.accepted(entry.paras))
+            found, unread = fields.accepted(entry.paras, labels)
+            rec.setdefault("accepted", []).extend(found)
+            if unread:
+                _unplaced(
+                    rec, imported, Entry(key, entry.section, entry.label, unread, entry.where)
+                )
+        elif key == "open_point":
+            point = states.open_point(labels.point(entry.label) or "", entry.paras, labels)
+            rec.setdefault("open_points", []).append(point)
         else:
             _unplaced(rec, imported, entry)
+    _whole_states(rec)
     return _ordered(rec)
+
+
+def _party(entry: Entry, labels: Labels) -> dict | None:
+    """A party's contact; its state ("**Ikke relevant** — why"); None for a plain "Ingen"
+    (what the build writes for a party stated as ``null``)."""
+    if states.stated_none(entry.paras, labels):
+        return None
+    return states.state(entry.paras, labels) or fields.contact(plain_lines(entry.paras))
+
+
+def _text(rec: dict, key: str, entry: Entry, labels: Labels) -> None:
+    """A text field, or its state; a second row's text is appended (a state alone only
+    where the field has nothing yet)."""
+    path = _TEXT_FIELDS[key]
+    holder = rec
+    for part in path[:-1]:
+        holder = holder.setdefault(part, {})
+    stated = states.state(entry.paras, labels)
+    if stated and not holder.get(path[-1]):
+        holder[path[-1]] = stated
+    else:
+        _append(rec, path, markdown(entry.paras))
+
+
+def _whole_states(rec: dict) -> None:
+    """A state in a section's first row, with no other row of the section, is the section's
+    own: the build writes ``data_subjects: not-applicable`` (and ``recipients``) in that row."""
+    for key in ("data_subjects", "recipients"):
+        value = rec.get(key)
+        described = isinstance(value, dict) and set(value) == {"description"}
+        if described and isinstance(value["description"], dict):
+            rec[key] = value["description"]
 
 
 def _meta(rec: dict, imported: Imported, meta: dict) -> None:
@@ -193,7 +195,8 @@ def _groups(rec: dict, imported: Imported, entries: list[Entry], labels: Labels)
         paras = _without_intro(entry.paras, labels)
         lines = _join_lines(entry.lines, labels)
         categories: list[str] = []
-        wording: list[str] = []
+        wording: list[str] = []  # checked lines that are no category: kept in the details
+        own: dict[str, str] = {}  # a category's line in the document's own words
         for line in lines:
             if line.category is None:
                 if line.checked:
@@ -208,10 +211,10 @@ def _groups(rec: dict, imported: Imported, entries: list[Entry], labels: Labels)
                 else:
                     imported.unmapped.append((line.where, line.text))
                 continue
+            if line.score < 1.0 and line.category not in own:
+                own[line.category] = line.text  # the document's own wording of the line
             if line.checked and line.category not in categories:
                 categories.append(line.category)
-                if line.score < 1.0:
-                    wording.append(line.text)  # the document's own wording of the line
         details = "\n\n".join(
             filter(None, [markdown(paras), *(markdown(_para(w)) for w in wording)])
         )
@@ -220,13 +223,15 @@ def _groups(rec: dict, imported: Imported, entries: list[Entry], labels: Labels)
                 (entry.where, f"empty template block '{entry.label}' left out")
             )
             continue
-        ident, n = _id(entry.label, "group"), 1
-        while any(g["id"] == (ident if n == 1 else f"{ident}-{n}") for g in groups):
+        base, n = ident(entry.label, "group"), 1
+        while any(g["id"] == (base if n == 1 else f"{base}-{n}") for g in groups):
             n += 1
-        group = {"id": ident if n == 1 else f"{ident}-{n}", "name": entry.label}
+        group = {"id": base if n == 1 else f"{base}-{n}", "name": entry.label}
         group["categories"] = categories
         if details:
             group["details"] = details
+        if own:
+            group["wording"] = own
         groups.append(group)
         imported.placed.append((f"data_subjects.groups[{group['id']}]", entry.where))
     if groups:
@@ -275,8 +280,12 @@ def _join_lines(lines, labels: Labels):
 def _recipients(rec, imported, entry, labels, catalogue, names) -> None:
     part = entry.key
     uses = rec.setdefault("recipients", {}).setdefault(part, [])
+    if states.stated_none(entry.paras, labels):
+        return  # "Ingen": the build's words for a part with nobody in it
     for use in fields.recipients(entry.paras, labels, names):
         item: dict = {"ref": catalogue.ref(use.name, use.used_for, _PARTS[part])}
+        for message in catalogue.describe(item["ref"], use.details, labels, entry.where):
+            imported.notes.append(("recipients", message))
         if use.receives:
             item["receives"] = use.receives
         if use.note:
@@ -288,19 +297,34 @@ def _recipients(rec, imported, entry, labels, catalogue, names) -> None:
 
 
 def _transfers(rec, imported, entry, labels, catalogue, eea) -> None:
+    stated = states.state(entry.paras, labels)
+    if stated:
+        rec["transfers"] = stated
+        return
     description, items = fields.transfers(entry.paras, labels)
     out: dict = {}
     if markdown(description):
-        out["description"] = markdown(description)
-    used = [u["ref"] for part in _PARTS for u in rec.get("recipients", {}).get(part, [])]
+        out["description"] = states.text_or_state(description, labels)
+    recipients = rec.get("recipients") if "state" not in rec.get("recipients", {}) else {}
+    used = [u["ref"] for part in _PARTS for u in (recipients or {}).get(part, [])]
     out["items"] = []
     for item in items:
         found: dict = {"country": item.country}
         found["recipient"] = catalogue.named(item.recipient, used) or item.recipient
         if item.mechanism:
             found["mechanism"] = item.mechanism
-        if markdown(item.documentation):
-            found["documentation"] = markdown(item.documentation)
+        documentation = markdown(item.documentation)
+        if item.said:  # a mechanism the import does not know: kept, for the DPO to choose
+            documentation = "\n\n".join(filter(None, [item.said, documentation]))
+            imported.notes.append(
+                (
+                    "transfers",
+                    f"'{item.said}' ({entry.where}) is no mechanism the import knows: "
+                    "kept as the transfer's documentation; set `mechanism:`",
+                )
+            )
+        if documentation:
+            found["documentation"] = documentation
         out["items"].append(found)
     if not items and not _NONE.search(" ".join(p.text for p in description)):
         for code, word in countries(" ".join(p.text for p in description), eea):
@@ -315,38 +339,6 @@ def _transfers(rec, imported, entry, labels, catalogue, eea) -> None:
     if not out["items"]:
         del out["items"]
     rec["transfers"] = out
-
-
-def countries(text: str, eea: frozenset[str]) -> list[tuple[str, str]]:
-    """Third countries a free text names (in Danish or English; "makedonske" finds MK)."""
-    names: list[tuple[str, str]] = []
-    for lang in ("da", "en"):
-        for code, name in Locale.parse(lang).territories.items():
-            if len(code) == 2 and code not in eea and pycountry.countries.get(alpha_2=code):
-                names.append((code, normal(name)))
-    found: dict[str, str] = {}
-    plain = normal(text)
-    for code, name in names:
-        if " " in name and re.search(rf"\b{re.escape(name)}\b", plain):
-            found.setdefault(code, name)
-    for word in re.findall(r"[^\W\d_]{5,}|\bUSA\b|\bUK\b", text):
-        if word in ("USA", "UK"):
-            found.setdefault("US" if word == "USA" else "GB", word)
-            continue
-        stem = normal(word)[:6]
-        for code, name in names:
-            if " " not in name and _unprefixed(name).startswith(stem):
-                found.setdefault(code, word)
-                break
-    return list(found.items())
-
-
-def _unprefixed(word: str) -> str:
-    """'nordmakedonien' → 'makedonien': a Danish compass prefix, so "makedonske" finds it."""
-    for prefix in ("nord", "syd", "øst", "vest"):
-        if word.startswith(prefix) and len(word) > len(prefix) + 4:
-            return word[len(prefix) :]
-    return word
 
 
 def _unplaced(rec: dict, imported: Imported, entry: Entry) -> None:
@@ -375,6 +367,7 @@ _ORDER = (
     "transfers",
     "retention",
     "security",
+    "open_points",
     "accepted",
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ropa_build.importer import states
 from ropa_build.importer.grid import Para
 from ropa_build.importer.labels import Labels
 from ropa_build.importer.text import drop, markdown, normal, plain_lines
@@ -20,6 +21,7 @@ _CVR = re.compile(r"\bCVR(?:-nr\.?|-nummer|\s*nr\.?)?\s*[:.]?\s*(\d{8})\b", re.I
 _WEB = re.compile(r"^(https?://\S+|www\.\S+|[\w-]+(\.[\w-]+)+\.[a-z]{2,}(/\S*)?)$", re.I)
 _PHONE = re.compile(r"^(?:(?:tlf|tel|telefon|phone)\.?:?\s*)?\+?[\d\s().-]{6,}$", re.I)
 _ITEM = re.compile(r"^(?P<country>.+?) \((?P<code>[A-Z]{2})\): (?P<recipient>.+?) — (?P<mech>.+)$")
+_STATED = re.compile(r"^(?P<word>[^:]+): (?P<state>[^:]+): (?P<recipient>.+?) — (?P<mech>.+)$")
 _ACCEPTED = re.compile(
     r"^(?P<rule>[a-z0-9][a-z0-9-]*)(?: \((?P<provision>.*?)\))?: (?P<reason>.+)$"
 )
@@ -186,12 +188,19 @@ class Use:
     note: str | None
     receives: dict[str, list[str]]
     unread: list[str]
+    details: dict[str, str] = field(default_factory=dict)  # "vendor" → "Visma Enterprise A/S"
 
 
 def recipients(paras: list[Para], labels: Labels, groups: dict[str, str]) -> list[Use]:
-    """A name line "Name (used for) — note", then "modtager om <group>: <categories>" lines."""
+    """A name line "Name (used for) — note", the catalogue's detail lines ("Juridisk enhed: …",
+    "Behandles i: …", "Databehandleraftale: …"), then "modtager om <group>: <categories>"."""
     uses: list[Use] = []
     for line in plain_lines(paras):
+        word, colon, value = line.partition(": ")
+        detail = labels.details.get(normal(word)) if colon and uses else None
+        if detail and detail not in uses[-1].details and not uses[-1].receives:
+            uses[-1].details[detail] = value.strip()
+            continue
         received = _receives(line, labels, groups)
         if received is not None and uses:
             group, categories = received
@@ -230,27 +239,54 @@ def split_used_for(text: str) -> tuple[str, str | None]:
 
 @dataclass
 class Item:
-    country: str
+    country: str | dict
     recipient: str
-    mechanism: str | None
+    mechanism: str | dict | None
     documentation: list[Para] = field(default_factory=list)
+    said: str = ""  # the mechanism as written, where it is none the import knows
 
 
 def transfers(paras: list[Para], labels: Labels) -> tuple[list[Para], list[Item]]:
-    """The general statement, then "Country (CC): recipient — mechanism" items as we write."""
+    """The general statement, then "Country (CC): recipient — mechanism" items as we write;
+    a country or mechanism may be a state ("Land: Ikke oplyst", "Skal verificeres (why)")."""
     description: list[Para] = []
     items: list[Item] = []
     for para in paras:
         text = " ".join(para.text.split())
-        found = _ITEM.match(text)
-        if found:
-            mechanism = labels.mechanisms.get(normal(found.group("mech")))
-            items.append(Item(found.group("code"), found.group("recipient"), mechanism))
+        found = _ITEM.match(text) or _STATED.match(text)
+        country = found and (found.groupdict().get("code") or _country_state(found, labels))
+        if country:
+            mechanism, notes = _mechanism(found.group("mech"), labels)
+            if notes and isinstance(country, dict):  # the country's note is written first
+                country["note"] = notes.pop(0)
+            if notes and isinstance(mechanism, dict):
+                mechanism["note"] = notes.pop(0)
+            said = (
+                "" if mechanism or normal(found.group("mech")) in labels.missing else found["mech"]
+            )
+            items.append(Item(country, found.group("recipient"), mechanism, said=said))
         elif items:
             items[-1].documentation.append(_unlabel(para, labels.documentation))
         else:
             description.append(para)
     return description, items
+
+
+def _country_state(found: re.Match, labels: Labels) -> dict | None:
+    if normal(found.group("word")) not in labels.country_words:
+        return None
+    return states.state_text(found.group("state"), labels)
+
+
+def _mechanism(text: str, labels: Labels) -> tuple[str | dict | None, list[str]]:
+    """The mechanism (a key, or a state), and the notes written after it in parentheses."""
+    clean = " ".join(text.split())
+    for name, key in labels.mechanisms.items():
+        if normal(clean) == name:
+            return key, []
+        if normal(clean).startswith(f"{name} (") and clean.endswith(")"):
+            return key, [clean[len(name) + 2 : -1]]
+    return states.with_notes(clean, labels)
 
 
 def _unlabel(para: Para, words: list[str]) -> Para:
@@ -305,13 +341,21 @@ def _rule_label(label: str, labels: Labels, groups: dict[str, str]) -> dict | No
     return rule
 
 
-def accepted(paras: list[Para]) -> list[dict]:
-    out = []
+def accepted(paras: list[Para], labels: Labels) -> tuple[list[dict], list[Para]]:
+    """Accepted findings: "**What was accepted, in words:** why" as the build writes them (or
+    "rule (provision): why"); the paragraphs read as neither, for the caller to keep."""
+    out, unread = [], []
     for para in paras:
+        head = para.text.partition(": ")[0] if ": " in para.text else ""
+        rule = states.finding(head, labels) if head else None
         found = _ACCEPTED.match(" ".join(para.text.split()))
-        if found:
+        if rule:
+            out.append({"rule": rule, "reason": markdown([drop_head(para, len(head) + 2)])})
+        elif found:
             reason = _HEAD.sub("", markdown([para]), count=1)
             if reason == markdown([para]):  # not bold: drop the plain "rule (provision): "
                 reason = markdown([drop_head(para, para.text.find(": ") + 2)])
             out.append({"rule": found.group("rule"), "reason": reason})
-    return out
+        elif para.text.strip():
+            unread.append(para)
+    return out, unread

@@ -15,6 +15,7 @@ from pathlib import Path
 from babel.dates import get_month_names
 
 from ropa_build.importer.text import best, normal
+from ropa_build.render.sections import SECTION_OF  # an open point's "about", as the build says
 from ropa_build.resources import load_data
 
 LANGS = ("da", "en")
@@ -62,6 +63,15 @@ class Labels:
     meta: dict[str, str] = field(default_factory=dict)  # "procesejer" → "owner"
     months: dict[str, int] = field(default_factory=dict)
     version: list[str] = field(default_factory=list)
+    states: dict[str, str] = field(default_factory=dict)  # "ikke relevant" → "not-applicable"
+    missing: set[str] = field(default_factory=set)  # "ikke udfyldt": a field left out
+    points: dict[str, str] = field(default_factory=dict)  # "<lang>:<kind>" → open point label
+    findings: dict[str, str] = field(default_factory=dict)  # accepted finding (words) → rule
+    details: dict[str, str] = field(default_factory=dict)  # "juridisk enhed" → "vendor"
+    authorisations: dict[str, str] = field(default_factory=dict)  # words → general/specific
+    raised: list[re.Pattern] = field(default_factory=list)  # "rejst af …, den …, vedrører …"
+    about: dict[str, str] = field(default_factory=dict)  # a section's name → the record key
+    country_words: set[str] = field(default_factory=set)  # "land": a transfer's country state
     by_lang: dict[str, dict] = field(default_factory=dict)
 
     def row(self, text: str) -> tuple[str | None, float]:
@@ -75,6 +85,11 @@ class Labels:
     def category(self, text: str) -> tuple[str | None, float]:
         key, score = best(text, self.categories, 0.8)
         return (key.split(":")[1] if key else None), score
+
+    def point(self, text: str) -> str | None:
+        """The kind of open point a row's label names ("Antagelse (ikke bekræftet)")."""
+        key, _ = best(text, self.points, 0.85)
+        return key.split(":")[1] if key else None
 
     def group(self, text: str) -> str | None:
         """The group's name in "Oplysninger, som behandles om <name>", or None."""
@@ -139,10 +154,44 @@ def load_labels(root: Path) -> Labels:
         for width in ("wide", "abbreviated"):
             for number, name in get_month_names(width, locale=data["locale"]).items():
                 labels.months[normal(name)] = number
+        _written(labels, lang, data)
     return labels
 
 
+def _written(labels: Labels, lang: str, data: dict) -> None:
+    """What the build writes beyond the template's rows: states in words, open points, accepted
+    findings in plain words, a recipient's detail lines, an open point's closing line."""
+    for key, text in data["states"].items():
+        if key == "missing":
+            labels.missing.add(normal(text))
+        else:
+            labels.states[normal(text)] = key
+    for key, text in data["open_points"].items():
+        labels.points[f"{lang}:{key}"] = text
+    for key, text in data["accepted_findings"].items():
+        labels.findings[normal(text)] = key
+    content, extra = data["content"], data["extra"]
+    for key in ("vendor", "supplier", "countries", "dpa"):
+        labels.details[normal(content[key])] = key
+    labels.country_words.add(normal(content["country"]))
+    for key in ("established", "authorisation"):
+        labels.details[normal(extra[key])] = key
+    for key, text in extra["authorisations"].items():
+        labels.authorisations[normal(text)] = key
+    parts = [
+        re.escape(content[key]).replace(re.escape(f"{{{name}}}"), f"(?P<{name}>.+?)")
+        for key, name in (("raised_by", "by"), ("raised_on", "date"), ("about", "about"))
+    ]
+    labels.raised.append(
+        re.compile(f"^(?:{parts[0]})?(?:(?:, )?{parts[1]})?(?:(?:, )?{parts[2]})?$")
+    )
+    for key, section in SECTION_OF.items():  # the first key of a section wins ("purposes")
+        labels.about.setdefault(normal(data["sections"][section]), key)
+
+
 def _rows(labels: Labels, lang: str, data: dict) -> None:
+    # A processor's register calls its processors "Sub-processors": the same field.
+    labels.rows[f"{lang}:processors+sub"] = data["rows"]["sub_processors"]
     for key in _ROW_KEYS:
         label = data["rows"].get(key)
         if label is None:

@@ -15,12 +15,12 @@ document's own mistakes are kept as they are, for ``ropa check`` to report.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ropa_build.importer import build
+from ropa_build.importer.days import MONTH, day_of, parse_date
 from ropa_build.importer.entries import Entry, Imported, Line
 from ropa_build.importer.grid import Cell, Document, Para, Table
 from ropa_build.importer.labels import Labels
@@ -128,6 +128,8 @@ class _Reader:
         if label:
             group = self.labels.group(label)
             key = "group" if group else self.labels.row(label)[0]
+            if self.section == "open_points" and self.labels.point(label):
+                key = "open_point"  # its label is its kind ("Antagelse (ikke bekræftet)")
             self.entries.append(Entry(key, self.section, group or label, paras, where))
             return
         if not any(p.text.strip() or p.checked is not None for p in paras):
@@ -211,20 +213,14 @@ def _lines(paras: list[Para], checkbox: Cell | None, where: str) -> list[Line]:
     return out
 
 
-_DATE = re.compile(r"(\d{1,2})\.?\s+([^\W\d_]+)\.?\s+(\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_NUMERIC = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
-_MONTH = re.compile(r"^\s*([^\W\d_]+)\s+(\d{4})\s*$")
-
-
 def _meta(paras: list[Para], labels: Labels) -> dict:
     """Owner and dates from the lines under the title ("Procesejer: … · Senest opdateret: …")."""
     out: dict = {}
     for para in paras:
         text = " ".join(para.text.split())
-        month = _MONTH.match(text)
+        month = MONTH.match(text)
         if month and normal(month.group(1)) in labels.months:
-            day = _day(int(month.group(2)), labels.months[normal(month.group(1))], 1)
+            day = day_of(int(month.group(2)), labels.months[normal(month.group(1))], 1)
             out.setdefault("month", day)
             continue
         for part in re.split(r"\s+[·|]\s+", text):
@@ -237,28 +233,6 @@ def _meta(paras: list[Para], labels: Labels) -> dict:
                 if day:
                     out[key] = day
     return out
-
-
-def parse_date(text: str, labels: Labels) -> dt.date | None:
-    for pattern, order in ((_ISO, "ymd"), (_NUMERIC, "dmy"), (_DATE, "dMy")):
-        found = pattern.search(text)
-        if not found:
-            continue
-        a, b, c = found.groups()
-        if order == "ymd":
-            return _day(int(a), int(b), int(c))
-        if order == "dmy":
-            return _day(int(c), int(b), int(a))
-        month = labels.months.get(normal(b))
-        return _day(int(c), month, int(a)) if month else None
-    return None
-
-
-def _day(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _role(imported: Imported, entries: list[Entry], titled: str | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ropa_build.errors import UserError
-from ropa_build.importer.build import Catalogue
+from ropa_build.importer.catalogue import Catalogue, place_names
 from ropa_build.importer.grid import Changes, read_grid
 from ropa_build.importer.labels import load_labels
 from ropa_build.importer.mapping import map_document
@@ -20,8 +20,9 @@ def import_documents(files: list[Path], into: Path, changes: Changes = "refuse")
     from ropa_build.vocabulary import load_vocabulary
 
     labels = load_labels(into)
-    eea = load_vocabulary(into).eea
-    catalogue = Catalogue()
+    vocabulary = load_vocabulary(into)
+    eea = vocabulary.eea
+    catalogue = Catalogue(place_names(vocabulary.organisations))
     activities, covers, problems = [], [], []
     for path in files:
         try:

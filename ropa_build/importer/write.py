@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from ropa_build.errors import Problem, UserError
-from ropa_build.importer.build import Catalogue
+from ropa_build.importer.catalogue import Catalogue
 from ropa_build.importer.mapping import Cover, Imported
 from ropa_build.importer.text import normal
 from ropa_build.scaffold import slug  # the id rule of `ropa new`, reused
@@ -229,9 +229,17 @@ def _alike(catalogue: Catalogue) -> str:
         for b, y in list(names.items())[i + 1 :]
         if x == y or _extends(x, y) or _extends(y, x)
     ]
-    if not pairs:
-        return ""
-    return "\n".join(["", "## Catalogue entries that may be one system", "", *pairs, ""])
+    out = []
+    if pairs:
+        out += ["", "## Catalogue entries that may be one system", "", *pairs]
+    if catalogue.differing:
+        out += [
+            "",
+            "## Catalogue details the documents state differently",
+            "",
+            *catalogue.differing,
+        ]
+    return "\n".join([*out, ""]) if out else ""
 
 
 def _extends(short: str, long: str) -> bool:

@@ -336,7 +336,7 @@ class Sections:
 
 
 # The section a record's key belongs to (an open point's ``about: transfers``).
-_SECTION_OF = {
+SECTION_OF = {
     "purposes": "purposes",
     "lawful_basis": "purposes",
     "data_subjects": "subjects",
@@ -363,7 +363,7 @@ def open_points_section(points: list[OpenPoint], labels: dict) -> Section:
             day = long_date(point.raised, labels)
             raised.append(words["raised_on"].format(date=day))
         if point.about:  # a record's key reads as its section's name
-            key = _SECTION_OF.get(point.about, "")
+            key = SECTION_OF.get(point.about, "")
             about = labels["sections"].get(key, point.about)
             raised.append(words["about"].format(about=about))
         if raised:
