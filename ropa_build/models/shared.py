@@ -17,6 +17,19 @@ from pydantic import model_validator
 from ropa_build.models.base import FilledText, Id, RichText, Strict, plain_form, text
 
 
+class _ByRef(Strict):
+    """A model whose short form is its ``ref`` alone: ``hosting`` for ``{ref: hosting}``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id(cls, value: Any) -> Any:
+        return {"ref": value} if isinstance(value, str) else value
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict:
+        return plain_form(handler(core_schema), handler, {"type": "string"})
+
+
 class Statement(Strict):
     """A text that holds for several activities, stated once in organisation.yaml."""
 
@@ -70,7 +83,7 @@ class Companion(Strict):
     )
 
 
-class DocumentRef(Strict):
+class DocumentRef(_ByRef):
     """A companion document: the id of one in organisation.yaml's ``documents``, or the
     document itself."""
 
@@ -92,17 +105,8 @@ class DocumentRef(Strict):
         default=None,
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _id(cls, value: Any) -> Any:
-        return {"ref": value} if isinstance(value, str) else value
 
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict:
-        return plain_form(handler(core_schema), handler, {"type": "string"})
-
-
-class SharedUse(Strict):
+class SharedUse(_ByRef):
     """A catalogue entry every activity uses, stated once: a hosting provider, the e-mail
     service, the backup. It receives whatever each activity processes, so it names no groups."""
 
@@ -112,15 +116,6 @@ class SharedUse(Strict):
     note: str | None = text(
         "Note", "Bemærkning", "Shown after the name.", "Vises efter navnet.", default=None
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _id(cls, value: Any) -> Any:
-        return {"ref": value} if isinstance(value, str) else value
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict:
-        return plain_form(handler(core_schema), handler, {"type": "string"})
 
 
 class SharedRecipients(Strict):
