@@ -94,6 +94,11 @@ TEMPLATES: dict[str, dict] = {
         "variables": {
             "view": (RegisterView, "the register"),
             "activities": (None, "(ActivityHead, rendered table) pairs, one per activity"),
+            "about": (
+                None,
+                "`view.about` (introduction, scope, roles, version log, review, the register's "
+                "open points) rendered as one table in the activities' layout; empty if none",
+            ),
             "labels": (dict, _LABELS),
             "pages": (
                 dict,

@@ -125,6 +125,26 @@ def references(source: Source, catalogue: dict, vocabulary: Vocabulary) -> list[
     return problems
 
 
+def shared_references(source: Source, catalogue: dict) -> list[Problem]:
+    """organisation.yaml's recipients of every activity: each a catalogue id (``hosting``) or
+    ``{ref: hosting, note: …}``."""
+    systems = sorted(key for key in catalogue if isinstance(key, str))
+    problems = []
+    for part in ("internal", "processors"):
+        for loc, use in _each(source.data, "recipients", part, kind=object):
+            loc, ref = ((*loc, "ref"), use.get("ref")) if isinstance(use, dict) else (loc, use)
+            if isinstance(ref, str) and ref not in systems:
+                problems.append(
+                    source.problem(
+                        loc,
+                        "unknown-ref",
+                        f"unknown catalogue id '{ref}'",
+                        did_you_mean(ref, systems, "see catalogue.yaml"),
+                    )
+                )
+    return problems
+
+
 def _each(data: Any, *keys: str, at: Loc = (), kind: type = str) -> list[tuple[Loc, Any]]:
     """The ``kind`` items of the list at ``data[keys...]`` with their locations.
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from ropa_build.errors import Problem, UserError
 from ropa_build.load import Sources
 from ropa_build.models import Catalogue, Organisation, Record
-from ropa_build.references import catalogue_countries, references
+from ropa_build.references import catalogue_countries, references, shared_references
 from ropa_build.schema_errors import validate_model
 from ropa_build.source import Source
 from ropa_build.vocabulary import Vocabulary
@@ -55,6 +55,7 @@ def validate(sources: Sources, vocabulary: Vocabulary) -> Register:
         if record is not None:
             activities.append(Activity(record_id, record, source))
         problems += references(source, systems, vocabulary)
+    problems += shared_references(sources.organisation, systems)
     problems += catalogue_countries(sources.catalogue)
     if problems or organisation is None or catalogue is None:
         raise UserError(problems)

@@ -7,7 +7,9 @@ rule must stay quiet. ``test_every_rule_has_a_case`` fails when a rule is added 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -676,6 +678,50 @@ def test_an_unknown_language_is_a_usage_error_and_a_register_may_add_one(registe
     labels = REPO / "templates" / "labels" / "en.yaml"
     reg.write("templates/labels/fr.yaml", labels.read_text(encoding="utf-8"))
     assert ropa("build", "--root", reg.root, "--lang", "fr", "--format", "md").code == 0
+
+
+HOSTING = ("catalogue.yaml", "  skat:\n", "  hosting:\n    name: Hosting\n  skat:\n")
+
+
+def test_an_entry_stated_once_for_every_activity_is_used(register, ropa):
+    """A processor organisation.yaml lists for every activity is in use (no
+    unused-catalogue-entry), and every activity's document lists it, marked as the register's."""
+    # without the line in organisation.yaml it would be unused (test_warnings_exit_0_...)
+    every = patched(
+        register,
+        [
+            HOSTING,
+            ("organisation.yaml", "document:", "recipients:\n  processors: [hosting]\ndocument:"),
+        ],
+    )
+    assert ropa("check", "--root", every.root, "--strict").code == 0
+    assert ropa("build", "--root", every.root, "--format", "md", "csv").code == 0
+    sheet = (every.root / "output" / "register-ico-controller.csv").read_text(encoding="utf-8")
+    *_, row = csv.reader(io.StringIO(sheet))  # the one controller activity, after the headings
+    assert "CRM (DK)\nZendesk Suite (US)\nHosting" in row  # after its own processors
+    markdown = (every.root / "output" / "register.md").read_text(encoding="utf-8")
+    assert markdown.count("**Hosting**<br>*Fælles for alle aktiviteter i fortegnelsen*") == 1
+    processor = (every.root / "output" / "register-processor.md").read_text(encoding="utf-8")
+    assert "**Hosting**<br>*Fælles for alle aktiviteter i fortegnelsen*" in processor
+
+
+def test_an_unknown_id_stated_once_is_an_error_at_its_place(register, ropa):
+    reg = patched(
+        register,
+        [
+            (
+                "organisation.yaml",
+                "document:",
+                "recipients:\n  processors:\n    - zendesk\n    - {ref: hostng}\ndocument:",
+            )
+        ],
+    )
+    result = ropa("check", "--root", reg.root)
+    assert result.code == 1
+    assert result.stderr.splitlines()[0] == (
+        "organisation.yaml:18:13: error[unknown-ref]: unknown catalogue id 'hostng' — "
+        "see catalogue.yaml"
+    )
 
 
 def test_select_and_ignore(warned, ropa):

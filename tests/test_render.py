@@ -201,7 +201,8 @@ def test_seed_checklist_marks(example_out: Path) -> None:
 
 def test_docx_table_layout(golden_out: Path) -> None:
     xml = document_xml(golden_out / "register.docx")
-    table = xml[xml.index("<w:tbl>") : xml.index("</w:tbl>")]
+    first = xml.index("<w:tbl>", xml.index('w:name="_Toc1"'))  # the first activity's table
+    table = xml[first : xml.index("</w:tbl>", first)]
     assert table.count("<w:gridCol ") == 4
     sections = [
         "Dataansvarlig",
@@ -226,7 +227,8 @@ def test_docx_table_layout(golden_out: Path) -> None:
 def test_docx_lists_and_links(golden_out: Path) -> None:
     path = golden_out / "register.docx"
     xml = document_xml(path)
-    assert xml.count('<w:numId w:val="1"/>') == 6  # bullets: 2 in details, 4 in security
+    # bullets: 2 in details, 4 in security, 2 review triggers in the register's own section
+    assert xml.count('<w:numId w:val="1"/>') == 8
     assert xml.count('<w:numId w:val="100"/>') == 2  # the numbered list restarts on its own id
     assert '<w:ilvl w:val="1"/>' in xml  # nested bullets keep their level
     with zipfile.ZipFile(path) as package:
@@ -234,6 +236,8 @@ def test_docx_lists_and_links(golden_out: Path) -> None:
         numbering = package.read("word/numbering.xml").decode()
     assert 'Target="https://eksempel.dk/vilk%C3%A5r?a=1&amp;b=2" TargetMode="External"' in rels
     assert '<w:num w:numId="100">' in numbering
+    # the introduction's numbered list, after the activities' one: a list of its own
+    assert xml.count('<w:numId w:val="101"/>') == 2 and '<w:num w:numId="101">' in numbering
 
 
 def test_docx_cover_and_properties(golden_out: Path) -> None:
@@ -347,19 +351,25 @@ def test_markdown_table_keeps_its_columns(golden_out: Path) -> None:
 
     text = (golden_out / "register.md").read_text(encoding="utf-8")
     tokens = MarkdownIt("gfm-like").parse(text)
-    widths, row = [], 0
+    tables, row = [], 0
     for token in tokens:
-        if token.type == "tr_open":
+        if token.type == "table_open":
+            tables.append([])
+        elif token.type == "tr_open":
             row = 0
         elif token.type in ("th_open", "td_open"):
             row += 1
         elif token.type == "tr_close":
-            widths.append(row)
-    assert widths and set(widths) == {4}
+            tables[-1].append(row)
+    # the register's own section (no checklist column), then each activity's table
+    assert [set(widths) for widths in tables] == [{3}] + [{4}] * (len(tables) - 1)
+    assert len(tables) > 1
     assert "en \\| pibe" in text
 
 
 def test_docx_is_readable_by_python_docx(golden_out: Path) -> None:
     data = (golden_out / "register.docx").read_bytes()
     document = docx.Document(io.BytesIO(data))
-    assert len(document.tables) == 1
+    about, activity = document.tables  # the register's own section, then the activity
+    assert about.cell(0, 0).text == "Om fortegnelsen" and about.cell(0, 1).text == "Indledning"
+    assert activity.cell(0, 0).text == "Dataansvarlig"

@@ -8,7 +8,7 @@ from pydantic import field_validator
 
 from ropa_build.models.base import CountryCode, Cvr, Day, Email, Id, Strict, text
 from ropa_build.models.document import OpenPoint, RegisterInfo
-from ropa_build.models.shared import Companion, Statement
+from ropa_build.models.shared import Companion, SharedRecipients, Statement
 from ropa_build.models.states import stateable
 from ropa_build.placeholders import placeholder
 
@@ -220,6 +220,14 @@ class Organisation(Strict):
         "Dokumenter, fortegnelsen henviser til (databehandleraftaler, privatlivspolitik, "
         "politikker), efter id.",
         default_factory=dict,
+    )
+    recipients: SharedRecipients = text(
+        "Recipients of every activity",
+        "Modtagere i alle aktiviteter",
+        "Internal systems and processors every activity uses (hosting, e-mail, backup), stated "
+        "once: each activity lists them after its own.",
+        "Interne systemer og databehandlere, som alle aktiviteter bruger, skrevet én gang.",
+        default_factory=SharedRecipients,
     )
     open_points: list[OpenPoint] = text(
         "Open points (register)",

@@ -17,6 +17,19 @@ from pydantic import model_validator
 from ropa_build.models.base import FilledText, Id, RichText, Strict, plain_form, text
 
 
+class _ByRef(Strict):
+    """A model whose short form is its ``ref`` alone: ``hosting`` for ``{ref: hosting}``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id(cls, value: Any) -> Any:
+        return {"ref": value} if isinstance(value, str) else value
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict:
+        return plain_form(handler(core_schema), handler, {"type": "string"})
+
+
 class Statement(Strict):
     """A text that holds for several activities, stated once in organisation.yaml."""
 
@@ -70,7 +83,7 @@ class Companion(Strict):
     )
 
 
-class DocumentRef(Strict):
+class DocumentRef(_ByRef):
     """A companion document: the id of one in organisation.yaml's ``documents``, or the
     document itself."""
 
@@ -92,11 +105,34 @@ class DocumentRef(Strict):
         default=None,
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _id(cls, value: Any) -> Any:
-        return {"ref": value} if isinstance(value, str) else value
 
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict:
-        return plain_form(handler(core_schema), handler, {"type": "string"})
+class SharedUse(_ByRef):
+    """A catalogue entry every activity uses, stated once: a hosting provider, the e-mail
+    service, the backup. It receives whatever each activity processes, so it names no groups."""
+
+    ref: Id = text(
+        "Catalogue id", "Katalog-id", "Id of the entry in catalogue.yaml.", "Id i catalogue.yaml."
+    )
+    note: str | None = text(
+        "Note", "Bemærkning", "Shown after the name.", "Vises efter navnet.", default=None
+    )
+
+
+class SharedRecipients(Strict):
+    """Recipients of every activity, stated once in organisation.yaml (Art. 30(1)(d)): each
+    activity's recipients section lists them after its own, marked as the register's."""
+
+    internal: list[SharedUse] = text(
+        "Internal systems",
+        "Interne systemer",
+        "Internal systems every activity uses, e.g. [m365].",
+        "Interne systemer, som alle aktiviteter bruger.",
+        default_factory=list,
+    )
+    processors: list[SharedUse] = text(
+        "Processors",
+        "Databehandlere",
+        "Processors every activity uses, e.g. [hosting, backup].",
+        "Databehandlere, som alle aktiviteter bruger, fx [hosting, backup].",
+        default_factory=list,
+    )

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ropa_build.models import Contact, Explicit, RecipientUse, Record, Shared, given
+from ropa_build.models.shared import SharedUse
 from ropa_build.render.blocks import join, state
 from ropa_build.richtext import Block, Break, Inline, Link, Para, Text, parse
 from ropa_build.validate import Activity, Register
@@ -188,9 +189,13 @@ class _Cells:
         special = [c for c in dict.fromkeys(used) if kinds.get(c, {}).get("kind") != "general"]
         return _lines(self.labels["categories"].get(c, c) for c in special)
 
-    def _uses(self, part: str) -> list[RecipientUse]:
+    def _uses(self, part: str) -> list[RecipientUse | SharedUse]:
+        """The record's recipients in ``part``, then those of every activity (organisation)."""
         recipients = given(self.record.recipients)
-        return list(getattr(recipients, part)) if recipients else []
+        uses = list(getattr(recipients, part)) if recipients else []
+        own = {use.ref for use in uses}
+        every = getattr(self.register.organisation.recipients, part, ())
+        return uses + [use for use in every if use.ref not in own]
 
     def _recipient(self, use: RecipientUse) -> str:
         system = self.register.catalogue.systems[use.ref]

@@ -121,16 +121,18 @@ class Docx(Format):
         without it the results are empty, for Word to fill in (F9).
         """
         placed = _Placed(view.activities, pieces, [lists for lists, _ in summaries])
+        about = self.about(view)
         body = placed.spliced(
             stream(
                 self.templates["register"],
                 view=view,
                 labels=view.labels,
                 activities=placed,
+                about=about.numbered_from(placed.lists) if view.about else "",
                 pages=pages or {},
             )
         )
-        links = sorted({link for _, table_links in summaries for link in table_links})
+        links = sorted({link for _, table_links in summaries for link in table_links} | about.links)
         made = view.provenance
         title = f"{view.title} – {view.organisation}"
         dated = made is not None and bool(made.commit)  # by the commit; else as before
@@ -140,7 +142,7 @@ class Docx(Format):
                 self.reference,
                 body,
                 hyperlinks=[(_link_id(url), url) for url in links],
-                numbered_lists=placed.lists,
+                numbered_lists=placed.lists + about.lists,
                 # the running header shows the title (a TITLE field): with version and date
                 title=f"{title} · {_version(view)}{view.built if dated else view.date}",
                 created=self.created(view.role, made),
@@ -148,6 +150,19 @@ class Docx(Format):
                 properties=_properties(made) if made else (),
             ),
         )
+
+    def about(self, view: RegisterView) -> _Table:
+        """What the register says of itself, in the activities' table layout; its numbered
+        lists come after every activity's."""
+        table = _Table()
+        if view.about:
+            table.xml = render(
+                self.templates["activity-table"],
+                activity={"sections": view.about},
+                table=table,
+                labels=view.labels,
+            )
+        return table
 
     def created(self, role: str, made: Provenance | None = None) -> dt.datetime:
         """A register's date: its commit's in git (``made``), else the build's, else its newest

@@ -11,7 +11,7 @@ from ropa_build.render.blocks import long_date as _date
 from ropa_build.render.blocks import rich
 from ropa_build.render.rows import Row, Section
 from ropa_build.render.sections import open_points_section
-from ropa_build.richtext import Block, Para, Text
+from ropa_build.richtext import Block, ListBlock, Para, Text
 from ropa_build.validate import Register
 
 
@@ -49,7 +49,8 @@ def about_sections(register: Register, labels: dict) -> tuple[Section, ...]:
         add("version_log", (Para((Text(text),)),))
     if document.next_review:
         add("next_review", (Para((Text(_date(document.next_review, labels)),)),))
-    add("review_triggers", tuple(Para((Text(t),)) for t in document.review_triggers))
+    triggers = tuple((Para((Text(t),)),) for t in document.review_triggers)
+    add("review_triggers", (ListBlock(False, triggers),) if triggers else ())
     sections = [Section(labels["sections"]["about"], tuple(rows))]
     sections.append(open_points_section(register.organisation.open_points, labels))
     return tuple(s for s in sections if s.rows)

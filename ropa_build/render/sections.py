@@ -221,11 +221,15 @@ class Sections:
         if recipients and not description:  # the parts below say it
             description = (Para((Text(self.words["listed_below"]),)),)
         rows = [self._row("recipients", description)]
+        every = self.register.organisation.recipients  # stated once for every activity
         for part in ("internal", "processors", "others"):
             uses = getattr(recipients, part, ()) if recipients else ()
+            own = {use.ref for use in uses}
+            common = [use for use in getattr(every, part, ()) if use.ref not in own]
             key = "sub_processors" if part == "processors" and self._processor() else part
-            if uses or part != "others":
+            if uses or common or part != "others":
                 content = tuple(self._recipient(use) for use in uses)
+                content += tuple(self._recipient(use, every_activity=True) for use in common)
                 rows.append(self._row(key, content, empty="none"))
         if recipients and recipients.roles:
             roles = tuple(Para((Text(role),)) for role in recipients.roles)
@@ -235,9 +239,10 @@ class Sections:
     def _processor(self) -> bool:
         return self.record.role == "processor"
 
-    def _recipient(self, use) -> Para:
+    def _recipient(self, use, every_activity: bool = False) -> Para:
         """The recipient's name in bold; for a processor its legal entity, where it processes
-        and its processing agreement; then one line per subject group: what it receives."""
+        and its processing agreement; then one line per subject group: what it receives, or,
+        for one stated once for the whole register, that every activity uses it."""
         system = self.register.catalogue.systems[use.ref]
         name = f"{system.name} ({system.used_for})" if system.used_for else system.name
         nodes: list[Inline] = [Strong((Text(name),))]
@@ -260,7 +265,9 @@ class Sections:
             if system.kind == "processor":
                 nodes += [Break(), Text(f"{words['dpa']}: ")]
                 nodes.append(reference(system.dpa) if system.dpa else self._missing())
-        for group, categories in use.receives.items():
+        if every_activity:
+            nodes += [Break(), Emph((Text(words["every_activity"]),))]
+        for group, categories in getattr(use, "receives", {}).items():
             what = self._categories(categories)
             nodes += [
                 Break(),

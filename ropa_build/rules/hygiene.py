@@ -56,8 +56,11 @@ def _review_overdue(register: Register, today: dt.date) -> Iterator[Finding]:
 def _unused_catalogue_entry(register: Register, today: dt.date) -> Iterator[Finding]:
     """A catalogue entry no activity uses is either stale or a sign that an activity forgot a
     recipient; keeping the catalogue and the records in step keeps the register from drifting
-    away from the list of sub-processors."""
-    used = {use.ref for _, _, _, use in recipient_uses(register)}
+    away from the list of sub-processors. An entry organisation.yaml lists under `recipients`
+    (used by every activity, stated once) is used."""
+    every = register.organisation.recipients  # stated once, used by every activity
+    used = {use.ref for use in (*every.internal, *every.processors)}
+    used |= {use.ref for _, _, _, use in recipient_uses(register)}
     used |= {t.recipient for _, _, t in transfers(register)}
     for key in register.catalogue.systems:
         if key not in used:
