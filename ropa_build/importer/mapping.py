@@ -16,10 +16,11 @@ document's own mistakes are kept as they are, for ``ropa check`` to report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ropa_build.importer import build
+from ropa_build.importer.about import is_about, read_about
 from ropa_build.importer.days import MONTH, day_of, parse_date
 from ropa_build.importer.entries import Entry, Imported, Line
 from ropa_build.importer.grid import Cell, Document, Para, Table
@@ -29,7 +30,12 @@ from ropa_build.importer.text import mark, normal
 
 @dataclass
 class Cover:
+    """What a document says of the register itself: its version, its own section."""
+
     version: str | None = None
+    document: dict = field(default_factory=dict)
+    open_points: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def map_document(
@@ -55,6 +61,12 @@ def map_document(
                 cover.version = cover.version or _version(block.text, labels)
             elif block.text.strip():
                 loose.append((f"paragraph {index}", block.text.strip()))
+            continue
+        if title is None and current is None and is_about(block, labels):
+            document, points, notes = read_about(block, labels)
+            cover.document.update(document)
+            cover.open_points += points
+            cover.notes += notes
             continue
         if title is not None or current is None or current.starts_anew(block):
             if current is not None:  # finished: its cells need not be kept

@@ -37,7 +37,7 @@ _QUOTES = str.maketrans(
     }
 )
 _TYPED_BULLET = re.compile(r"^\s*([-–•·*▪◦])\s+")
-_MARKUP = re.compile(r"([\\*_\[\]<>`])")
+_MARKUP = re.compile(r"([\\*_\[\]<>])")  # a backtick is text to the build (no code spans)
 _LIST_START = re.compile(r"^(\s*)([-+*]|\d{1,9}[.)])(\s)")
 MARKS_ON = {"x", "X", "☒", "☑", "✓", "✔", "■", "⊠"}
 MARKS_OFF = {"", "☐", "□", "-"}

@@ -79,7 +79,8 @@ def plan(activities: list[Imported], covers: list[Cover], catalogue: Catalogue) 
         "# vendor, countries and dpa where the documents did not say.\n",
         {},
     )
-    out.report = _report(activities, ids, differing) + _alike(catalogue)
+    about = [note for cover in covers for note in cover.notes]
+    out.report = _report(activities, ids, differing) + _alike(catalogue) + _about(about)
     return out
 
 
@@ -133,8 +134,16 @@ def _organisation(activities: list[Imported], covers: list[Cover]) -> tuple[dict
     if not organisation.get("controller"):
         organisation["controller"] = {"name": "TODO(import): the organisation's name"}
     version = next((c.version for c in covers if c.version), None)
-    if version:
-        organisation["document"] = {"version": version}
+    document, points = {"version": version} if version else {}, []
+    for cover in covers:  # the register's own section: the first document that has one
+        if cover.document or cover.open_points:
+            document.update(cover.document)
+            points = cover.open_points
+            break
+    if document:
+        organisation["document"] = document
+    if points:
+        organisation["open_points"] = points
     return organisation, differing
 
 
@@ -240,6 +249,12 @@ def _alike(catalogue: Catalogue) -> str:
             *catalogue.differing,
         ]
     return "\n".join([*out, ""]) if out else ""
+
+
+def _about(notes: list[str]) -> str:
+    if not notes:
+        return ""
+    return "\n".join(["", "## The register's own section (organisation.yaml)", "", *notes, ""])
 
 
 def _extends(short: str, long: str) -> bool:
