@@ -75,7 +75,7 @@ def record(
     ``imported.parties`` for organisation.yaml. A second row for a field that holds one value
     (a second DPO row, a second transfers row) is kept as text with a note, never dropped."""
     rec: dict = {"title": imported.title, "role": None}
-    _meta(rec, imported, meta)
+    meta_fields(rec, imported, meta)
     groups = _groups(rec, imported, [e for e in entries if e.key == "group"], labels)
     names = {normal(g["name"]): g["id"] for g in groups}
     seen: set[str] = set()
@@ -121,7 +121,7 @@ def record(
         else:
             _unplaced(rec, imported, entry)
     _whole_states(rec)
-    return _ordered(rec)
+    return ordered(rec)
 
 
 def _party(entry: Entry, labels: Labels) -> dict | None:
@@ -156,10 +156,14 @@ def _whole_states(rec: dict) -> None:
             rec[key] = value["description"]
 
 
-def _meta(rec: dict, imported: Imported, meta: dict) -> None:
+def meta_fields(
+    rec: dict, imported: Imported, meta: dict, where: str = "the line under the title"
+) -> None:
+    """Owner, updated and reviewed from what the document says (``meta``); a placeholder and a
+    note where it says nothing."""
     for key in ("owner", "updated", "reviewed"):
         if meta.get(key):
-            imported.placed.append((key, "the line under the title"))
+            imported.placed.append((key, where))
     if meta.get("owner"):
         rec["owner"] = meta["owner"]
     else:
@@ -372,5 +376,5 @@ _ORDER = (
 )
 
 
-def _ordered(rec: dict) -> dict:
+def ordered(rec: dict) -> dict:
     return {key: rec[key] for key in _ORDER if key in rec}

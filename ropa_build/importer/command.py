@@ -10,13 +10,20 @@ from pathlib import Path
 def add_import_command(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser(
         "import",
-        help="read a register from Word documents (Datatilsynet's template) into YAML",
-        description="Read each FILE.docx (Datatilsynet's template, Danish or English) and write "
-        "records/<id>.yaml, organisation.yaml and catalogue.yaml into the register folder, and "
-        "an import report saying where every value came from. Never overwrites a file.",
+        help="read a register from Word documents (Datatilsynet's template) or spreadsheets "
+        "(the ICO's layout) into YAML",
+        description="Read each FILE.docx (Datatilsynet's template, Danish or English) or "
+        "FILE.xlsx / FILE.csv (the UK ICO's controller or processor sheet, or another profile "
+        "in templates/profiles/) and write records/<id>.yaml, organisation.yaml and "
+        "catalogue.yaml into the register folder, and an import report saying where every value "
+        "came from. Never overwrites a file.",
     )
     command.add_argument(
-        "files", nargs="+", type=Path, metavar="FILE.docx", help="Word documents, in order"
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="Word documents (.docx) and spreadsheets (.xlsx, .csv), in order",
     )
     command.add_argument(
         "--into",

@@ -35,14 +35,18 @@ def refuse(path: Path, code: str, message: str, hint: str) -> UserError:
     return UserError([Problem(str(path), 1, 1, code, message, hint)])
 
 
-def open_docx(path: Path) -> zipfile.ZipFile:
-    """The file as a zip that holds a Word main document, or a :class:`UserError` saying why not."""
+def first_bytes(path: Path) -> bytes:
+    """The file's first 8 bytes (an OLE2 or zip signature), or a :class:`UserError`."""
     try:
         with path.open("rb") as file:
-            head = file.read(8)
+            return file.read(8)
     except OSError as error:
         raise refuse(path, "unreadable", f"cannot read the file: {error.strerror}", "") from None
-    if head == OLE2:
+
+
+def open_docx(path: Path) -> zipfile.ZipFile:
+    """The file as a zip that holds a Word main document, or a :class:`UserError` saying why not."""
+    if first_bytes(path) == OLE2:
         raise refuse(
             path,
             "not-docx",

@@ -7,13 +7,17 @@ from pathlib import Path
 from ropa_build.errors import UserError
 from ropa_build.importer.catalogue import Catalogue, place_names
 from ropa_build.importer.grid import Changes, read_grid
+from ropa_build.importer.ico import map_sheet
 from ropa_build.importer.labels import load_labels
 from ropa_build.importer.mapping import map_document
 from ropa_build.importer.write import Plan, plan
 
+SHEETS = (".xlsx", ".xlsm", ".csv")  # the rest is read as Word
+
 
 def import_documents(files: list[Path], into: Path, changes: Changes = "refuse") -> Plan:
-    """What importing ``files`` (in order) into the register folder ``into`` would write.
+    """What importing ``files`` (in order) into the register folder ``into`` would write: Word
+    documents in Datatilsynet's template, and spreadsheets (.xlsx, .csv) in a row profile.
 
     Every file is read before anything is written, so one run reports the problems of all.
     """
@@ -26,7 +30,10 @@ def import_documents(files: list[Path], into: Path, changes: Changes = "refuse")
     activities, covers, problems = [], [], []
     for path in files:
         try:
-            found, cover = map_document(read_grid(path, changes), labels, catalogue, eea)
+            if path.suffix.lower() in SHEETS:
+                found, cover = map_sheet(path, into, labels, catalogue, eea)
+            else:
+                found, cover = map_document(read_grid(path, changes), labels, catalogue, eea)
         except UserError as error:
             problems += error.problems
             continue
