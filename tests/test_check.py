@@ -583,6 +583,63 @@ def test_an_error_stays_even_if_accepted(register):
     assert {p.code for p in findings(reg.root)} == {"duplicate-group", "cannot-accept"}
 
 
+NO_DPA = ("catalogue.yaml", "    dpa: Databehandleraftale af 2021-03-01\n", "")
+SECOND_NO_DPA = ("catalogue.yaml", "    dpa: https://zendesk.example/dpa\n", "")
+UNUSED = ("catalogue.yaml", "  skat:\n", "  arkiv:\n    name: Arkivsystem\n  skat:\n")
+
+
+def test_a_catalogue_entry_accepts_warnings_about_itself_only(register, ropa, tmp_path):
+    reg = patched(register, [NO_DPA, SECOND_NO_DPA, UNUSED])
+    before = [(p.code, p.line) for p in findings(reg.root)]
+    assert before == [
+        ("processor-without-agreement", 6),
+        ("processor-without-agreement", 11),
+        ("unused-catalogue-entry", 15),
+    ]
+    reason = "Aftalen <underskrives> i december & {{ x }}."
+    reg.patch(
+        "catalogue.yaml",
+        "    countries: [MK]\n",
+        "    countries: [MK]\n    accepted:\n"
+        f"      - {{rule: processor-without-agreement, reason: '{reason}'}}\n",
+    )
+    reg.patch(
+        "catalogue.yaml",
+        "    name: Arkivsystem\n",
+        "    name: Arkivsystem\n    accepted:\n"
+        "      - {rule: unused-catalogue-entry, reason: Til den planlagte arkivering.}\n",
+    )
+    assert [(p.code, p.line) for p in findings(reg.root)] == [("processor-without-agreement", 6)]
+    out = tmp_path / "out"
+    assert ropa("build", "--root", reg.root, "--out", out, "--format", "md", "docx").code == 0
+    what = "En databehandler uden angivet databehandleraftale (Kundeservice i Nordmakedonien):"
+    for name in ("register.md", "register-processor.md"):  # the register's own notes, escaped
+        markdown = (out / name).read_text(encoding="utf-8")
+        assert f"**{what}** Aftalen \\<underskrives\\> i december \\& {{{{ x }}}}." in markdown
+    assert f"{what} {reason}" in docx_text(out / "register.docx")
+
+
+def test_organisation_yaml_accepts_warnings_about_it(register, ropa):
+    no_dpo = (
+        "organisation.yaml",
+        "dpo:\n  title: DPO\n  name: Dorte Poulsen\n  email: dpo@eksempel.dk\n",
+        "",
+    )
+    reg = patched(register, [no_dpo])
+    assert [p.code for p in findings(reg.root)] == ["party-not-stated"]
+    reg.patch(
+        "organisation.yaml",
+        "document:",
+        "accepted:\n  - {rule: party-not-stated, reason: 'Vi vurderer, om vi udpeger en.'}\n"
+        "  - {rule: retention-indefnite, reason: x}\n  - {rule: duplicate-group, reason: y}\n"
+        "document:",
+    )
+    assert [(p.path, p.line, p.code) for p in findings(reg.root)] == [
+        ("organisation.yaml", 13, "unknown-rule"),
+        ("organisation.yaml", 14, "cannot-accept"),
+    ]
+
+
 # --- review dates ---------------------------------------------------------------------------
 
 
