@@ -14,6 +14,8 @@ import pytest
 from test_check import KUNDER, SUPPORT, Case, findings, ids, patched
 
 from ropa_build.check import RULES
+from ropa_build.models.basis import Statute
+from ropa_build.rules.grounds import danish_act_section
 
 CATEGORIES = "      categories: [identification, financial]\n"
 WITH_CPR = "      categories: [identification, financial, cpr]\n"
@@ -248,3 +250,31 @@ def test_bracketed_placeholders_are_found_in_every_file_of_the_register(register
         (KUNDER, "a placeholder is left here: '[Dato]'"),
         (SUPPORT, "a placeholder is left here: '[Indsæt beskrivelse]'"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("law", "section", "number"),
+    [
+        ("databeskyttelsesloven", "§ 11, stk. 2, nr. 1", 11),
+        ("Databeskyttelseslovens § 11", None, 11),
+        ("DBL", "§ 12, stk. 1", 12),
+        ("Danish Data Protection Act", "section 8(3)", 8),
+        ("databeskyttelsesloven", None, 0),  # named, with no section to read
+        (
+            "Lov om supplerende bestemmelser til forordning om beskyttelse af fysiske personer",
+            "§ 8, stk. 3",
+            8,
+        ),
+        ("bogføringsloven", "§ 10", None),
+        ("dblogger-loven", "§ 11", None),
+    ],
+)
+def test_databeskyttelsesloven_and_its_section_are_read_in_the_forms_registers_use(
+    law, section, number
+):
+    assert danish_act_section(Statute(law=law, section=section)) == number
+
+
+def test_a_foreign_act_is_never_databeskyttelsesloven():
+    statute = Statute(law="Data Protection Act 2018", section="§ 11", country="GB")
+    assert danish_act_section(statute) is None

@@ -44,8 +44,10 @@ from ropa_build.rules.registry import RECORD, Example, Finding, rule
 from ropa_build.validate import Activity, Register
 
 NEEDS_LAW = ("b", "g", "h", "i", "j")  # the Art. 9(2) letters that rest on Union or national law
-_SECTION = re.compile(r"§\s*(\d+)")
-_DBL = ("databeskyttelseslov", "data protection act")
+_SECTION = re.compile(r"(?:§+|\bsection|\bsec\.)\s*(\d+)", re.I)
+# databeskyttelsesloven by its short name, its English name or its full title; "DBL" as written
+_DBL = ("databeskyttelseslov", "data protection act", "supplerende bestemmelser til forordning")
+_DBL_SHORT = re.compile(r"^dbl\b", re.I)
 _CPR_WORDS = ("cpr", "personnummer", "personal identification number")
 _CRIMINAL_WORDS = ("strafbar", "straffeattest", "criminal", "offence", "offense")
 
@@ -60,7 +62,8 @@ def danish_act_section(statute: Statute) -> int | None:
     or None when the statute is another act."""
     if statute.country not in (None, "DK"):
         return None
-    if not any(name in statute.law.casefold() for name in _DBL):
+    law = statute.law.casefold()
+    if not (any(name in law for name in _DBL) or _DBL_SHORT.match(law.strip())):
         return None
     found = _SECTION.search(f"{statute.law} {statute.section or ''}")
     return int(found.group(1)) if found else 0
