@@ -11,10 +11,14 @@ right, so that it stays quiet; ``test_every_rule_has_a_case`` there counts these
 from __future__ import annotations
 
 import pytest
+from conftest import REPO
 from test_check import KUNDER, SUPPORT, Case, findings, ids, patched
 
 from ropa_build.check import RULES
+from ropa_build.labels import load_labels
+from ropa_build.models import Transfer
 from ropa_build.models.basis import Statute
+from ropa_build.render.extras import transfer_lines
 from ropa_build.rules.grounds import danish_act_section
 
 CATEGORIES = "      categories: [identification, financial]\n"
@@ -278,3 +282,21 @@ def test_databeskyttelsesloven_and_its_section_are_read_in_the_forms_registers_u
 def test_a_foreign_act_is_never_databeskyttelsesloven():
     statute = Statute(law="Data Protection Act 2018", section="§ 11", country="GB")
     assert danish_act_section(statute) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "occasional", "words"),
+    [
+        ("da", True, "Overførslen er lejlighedsvis og gentages ikke."),
+        ("da", False, "Overførslen er regelmæssig."),
+        ("en", True, "The transfer is occasional and not repeated."),
+    ],
+)
+def test_the_document_says_whether_a_transfer_is_occasional(lang, occasional, words):
+    item = Transfer(
+        country="US", recipient="Advokat", mechanism="derogation", occasional=occasional
+    )
+    shown = transfer_lines(item, load_labels(REPO, lang))
+    assert words in repr(shown)
+    unknown = transfer_lines(item.model_copy(update={"occasional": None}), load_labels(REPO, lang))
+    assert "occasional" not in repr(unknown) and "lejlighedsvis" not in repr(unknown)
