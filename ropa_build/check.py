@@ -2,7 +2,8 @@
 
 The rules live in :mod:`ropa_build.rules` (one module per topic, each listing its legal
 assumptions); this stage runs the selected ones on a validated register, gives each finding its
-rule's code and severity, and drops the warnings a record accepted with a reason.
+rule's code and severity, and drops the warnings accepted with a reason (in a record, in
+organisation.yaml, or at a catalogue entry).
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ropa_build.errors import Problem, did_you_mean
+from ropa_build.models import Acceptance
 from ropa_build.rules import RULES
+from ropa_build.source import Loc, Source
 from ropa_build.validate import Register
 
-__all__ = ["RULES", "check"]
+__all__ = ["RULES", "accepted_here", "check"]
 
 
 def check(
@@ -25,50 +28,99 @@ def check(
     select: set[str] | None = None,
     ignore: set[str] | None = None,
 ) -> list[Problem]:
-    """Every finding of the selected rules, minus warnings a record accepted with a reason."""
+    """Every finding of the selected rules, minus warnings accepted with a reason."""
+    accepted = _accepted(register)
     problems: list[Problem] = []
     for code, spec in RULES.items():
         if (select and code not in select) or (ignore and code in ignore):
             continue
         for found in spec.check(register, today):
             if isinstance(found, Problem):
-                problems.append(dataclasses.replace(found, code=code, severity=spec.severity))
-                continue
-            problem = found.source.problem(
-                found.loc, code, found.message, found.hint, key=found.key, severity=spec.severity
-            )
-            problems.append(problem)
-    accepted = {
-        (a.source.path, item.rule)
-        for a in register.activities
-        for item in a.record.accepted
-        if RULES.get(item.rule) and RULES[item.rule].acceptable
-    }
-    problems = [
-        p for p in problems if not (p.severity == "warning" and (p.path, p.code) in accepted)
-    ]
+                problem, loc = dataclasses.replace(found, code=code, severity=spec.severity), ()
+            else:
+                problem, loc = (
+                    found.source.problem(
+                        found.loc,
+                        code,
+                        found.message,
+                        found.hint,
+                        key=found.key,
+                        severity=spec.severity,
+                    ),
+                    found.loc,
+                )
+            if not (problem.severity == "warning" and _is_accepted(accepted, problem, loc)):
+                problems.append(problem)
     return sorted(problems + list(_acceptances(register)))
+
+
+def accepted_here(register: Register) -> Iterator[Accepted]:
+    """Every acceptance: a record's and organisation.yaml's cover their file, a catalogue
+    entry's cover that entry."""
+    for activity in register.activities:
+        for i, item in enumerate(activity.record.accepted):
+            yield Accepted(activity.source, ("accepted", i), (), item, True)
+    organisation, catalogue = register.sources
+    for i, item in enumerate(register.organisation.accepted):
+        yield Accepted(organisation, ("accepted", i), (), item, False)
+    for key, system in register.catalogue.systems.items():
+        for i, item in enumerate(system.accepted):
+            yield Accepted(
+                catalogue, ("systems", key, "accepted", i), ("systems", key), item, False
+            )
+
+
+@dataclasses.dataclass(frozen=True)
+class Accepted:
+    """An acceptance (``item``), where it is written (``at`` in ``source``) and the part of the
+    file it covers (``covers``: a location prefix, () for the whole file). A record may accept
+    only the rules about one record; organisation.yaml and the catalogue any warning about them
+    (``unused-catalogue-entry`` of an entry kept for a planned activity)."""
+
+    source: Source
+    at: Loc
+    covers: Loc
+    item: Acceptance
+    in_record: bool
+
+    def valid(self) -> bool:
+        spec = RULES.get(self.item.rule)
+        return bool(spec and spec.severity == "warning" and (spec.per_record or not self.in_record))
+
+
+def _accepted(register: Register) -> dict[tuple[str, str], list[Loc]]:
+    """(file, rule) → the parts of the file in which its warnings are accepted."""
+    accepted: dict[tuple[str, str], list[Loc]] = {}
+    for here in accepted_here(register):
+        if here.valid():
+            accepted.setdefault((here.source.path, here.item.rule), []).append(here.covers)
+    return accepted
+
+
+def _is_accepted(accepted: dict[tuple[str, str], list[Loc]], problem: Problem, loc: Loc) -> bool:
+    covers = accepted.get((problem.path, problem.code), ())
+    return any(tuple(loc[: len(part)]) == part for part in covers)
 
 
 def _acceptances(register: Register) -> Iterator[Problem]:
     """An acceptance must name a real rule, and only warnings can be accepted."""
-    for activity in register.activities:
-        for i, item in enumerate(activity.record.accepted):
-            loc = ("accepted", i, "rule")
-            if item.rule not in RULES:
-                hint = did_you_mean(item.rule, list(RULES), "see docs/rules.md")
-                yield activity.source.problem(loc, "unknown-rule", f"no rule '{item.rule}'", hint)
-            elif RULES[item.rule].severity == "error":
-                yield activity.source.problem(
-                    loc,
-                    "cannot-accept",
-                    f"'{item.rule}' is an error and cannot be accepted",
-                    "fix the record instead",
-                )
-            elif not RULES[item.rule].acceptable:
-                yield activity.source.problem(
-                    loc,
-                    "cannot-accept",
-                    f"'{item.rule}' is about the register's files, not this activity",
-                    f"fix the files, or run ropa with --ignore {item.rule}",
-                )
+    for here in accepted_here(register):
+        loc, rule = (*here.at, "rule"), here.item.rule
+        if rule not in RULES:
+            hint = did_you_mean(rule, list(RULES), "see docs/rules.md")
+            yield here.source.problem(loc, "unknown-rule", f"no rule '{rule}'", hint)
+        elif RULES[rule].severity == "error":
+            yield here.source.problem(
+                loc,
+                "cannot-accept",
+                f"'{rule}' is an error and cannot be accepted",
+                "fix the record instead",
+            )
+        elif not here.valid():
+            yield here.source.problem(
+                loc,
+                "cannot-accept",
+                f"'{rule}' is about the register's files, not this activity",
+                "accept it in organisation.yaml or at the catalogue entry it is about, or run "
+                f"ropa with --ignore {rule}",
+            )

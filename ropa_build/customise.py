@@ -76,7 +76,8 @@ TEMPLATES: dict[str, dict] = {
             "table": (
                 None,
                 "`table.rich(row.content)` writes rich text as paragraphs; "
-                "`table.fits_on_a_page(row)` says whether a row may be kept on one page",
+                "`table.fits_on_a_page(row)` says whether a row may be kept on one page; "
+                "`table.parts(row)` is a row too long for a page as several that each fit",
             ),
             "labels": (dict, _LABELS),
         },

@@ -274,13 +274,19 @@ def _rules() -> str:
         SEVERITY_POLICY,
         "",
         "A warning that is right for one activity can be accepted in that record, with the "
-        "reason; the Word document shows the acceptance as a note:",
+        "reason; every document shows what was accepted and why, in plain words (no rule "
+        "codes), in the activity's notes:",
         "",
         "```yaml",
         "accepted:",
         "  - rule: retention-indefinite",
         "    reason: Arkiveres efter arkivloven.",
         "```",
+        "",
+        "A warning about organisation.yaml is accepted there (top-level `accepted:`), one about "
+        "a catalogue entry at that entry (`accepted:` under it: it covers that entry only); "
+        "these may accept any warning, also the rules about the register's files such as "
+        '`unused-catalogue-entry`. The register\'s section "Om fortegnelsen" shows them.',
         "",
         "| Code | Severity | Provision |",
         "|---|---|---|",

@@ -174,6 +174,7 @@ transfers:
   #     tia: ...                       # Vurdering af overførslen / transfer impact assessment
   #     measures: ...                  # Supplerende foranstaltninger / supplementary measures
   #     derogation: a                  # Art. 49, stk. 1, litra / letter (mechanism: derogation)
+  #     occasional: true               # Lejlighedsvis (art. 49) / occasional, not repeated
   #     same_entity: false             # true: egne medarbejdere / own staff (no transfer)
 
 # Sletning / erasure (art. 30, stk. 1, f)

@@ -44,6 +44,8 @@ transfers:
       recipient: support-mk
       mechanism: scc
       documentation: Standardkontraktbestemmelser (2021/914), underskrevet 2021-03-01.
+      scc_module: 3
+      tia: Vurdering af overførslen, 2021-03-01.
 """
 MK_DOCUMENTED = (
     "      mechanism: scc\n"
@@ -214,7 +216,7 @@ CASES = [
         ],
     ),
     Case(  # Art. 10 data needs its own ground; a processor has none of its own (Art. 28, 29)
-        "special-without-condition",
+        "criminal-data-without-ground",
         [(KUNDER, KUNDER_CATEGORIES, "      categories: [identification, criminal_offences]\n")],
         [(KUNDER, 14, 36)],
         [
@@ -391,7 +393,7 @@ CASES = [
     Case(
         "todo-left",
         [(SUPPORT, "security: Maskerede data", "security: TODO Maskerede data")],
-        [(SUPPORT, 25, 11)],
+        [(SUPPORT, 27, 11)],
         [(SUPPORT, "security: Maskerede data", "security: Todo-liste over maskerede data")],
     ),
     Case(  # a form prompt left in organisation.yaml
@@ -476,7 +478,9 @@ def test_the_clean_register_has_no_finding():
 
 
 def test_every_rule_has_a_case():
-    assert {case.rule for case in CASES} == set(RULES)
+    from test_rules_legal import LEGAL_CASES  # the national-law grounds and the safeguards
+
+    assert {case.rule for case in [*CASES, *LEGAL_CASES]} == set(RULES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=ids(CASES))
@@ -581,6 +585,63 @@ def test_an_error_stays_even_if_accepted(register):
         ],
     )
     assert {p.code for p in findings(reg.root)} == {"duplicate-group", "cannot-accept"}
+
+
+NO_DPA = ("catalogue.yaml", "    dpa: Databehandleraftale af 2021-03-01\n", "")
+SECOND_NO_DPA = ("catalogue.yaml", "    dpa: https://zendesk.example/dpa\n", "")
+UNUSED = ("catalogue.yaml", "  skat:\n", "  arkiv:\n    name: Arkivsystem\n  skat:\n")
+
+
+def test_a_catalogue_entry_accepts_warnings_about_itself_only(register, ropa, tmp_path):
+    reg = patched(register, [NO_DPA, SECOND_NO_DPA, UNUSED])
+    before = [(p.code, p.line) for p in findings(reg.root)]
+    assert before == [
+        ("processor-without-agreement", 6),
+        ("processor-without-agreement", 11),
+        ("unused-catalogue-entry", 15),
+    ]
+    reason = "Aftalen <underskrives> i december & {{ x }}."
+    reg.patch(
+        "catalogue.yaml",
+        "    countries: [MK]\n",
+        "    countries: [MK]\n    accepted:\n"
+        f"      - {{rule: processor-without-agreement, reason: '{reason}'}}\n",
+    )
+    reg.patch(
+        "catalogue.yaml",
+        "    name: Arkivsystem\n",
+        "    name: Arkivsystem\n    accepted:\n"
+        "      - {rule: unused-catalogue-entry, reason: Til den planlagte arkivering.}\n",
+    )
+    assert [(p.code, p.line) for p in findings(reg.root)] == [("processor-without-agreement", 6)]
+    out = tmp_path / "out"
+    assert ropa("build", "--root", reg.root, "--out", out, "--format", "md", "docx").code == 0
+    what = "En databehandler uden angivet databehandleraftale (Kundeservice i Nordmakedonien):"
+    for name in ("register.md", "register-processor.md"):  # the register's own notes, escaped
+        markdown = (out / name).read_text(encoding="utf-8")
+        assert f"**{what}** Aftalen \\<underskrives\\> i december \\& {{{{ x }}}}." in markdown
+    assert f"{what} {reason}" in docx_text(out / "register.docx")
+
+
+def test_organisation_yaml_accepts_warnings_about_it(register, ropa):
+    no_dpo = (
+        "organisation.yaml",
+        "dpo:\n  title: DPO\n  name: Dorte Poulsen\n  email: dpo@eksempel.dk\n",
+        "",
+    )
+    reg = patched(register, [no_dpo])
+    assert [p.code for p in findings(reg.root)] == ["party-not-stated"]
+    reg.patch(
+        "organisation.yaml",
+        "document:",
+        "accepted:\n  - {rule: party-not-stated, reason: 'Vi vurderer, om vi udpeger en.'}\n"
+        "  - {rule: retention-indefnite, reason: x}\n  - {rule: duplicate-group, reason: y}\n"
+        "document:",
+    )
+    assert [(p.path, p.line, p.code) for p in findings(reg.root)] == [
+        ("organisation.yaml", 13, "unknown-rule"),
+        ("organisation.yaml", 14, "cannot-accept"),
+    ]
 
 
 # --- review dates ---------------------------------------------------------------------------

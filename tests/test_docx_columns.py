@@ -115,3 +115,25 @@ def test_label_columns_keep_words_whole(register: str, lang: str, tmp_path: Path
         if broken:
             problems.append(f"the column as printed:\n{column}")
     assert not problems, "\n".join(problems)
+
+
+def test_a_row_too_long_for_a_page_is_written_as_parts_each_fitting_one():
+    """A long bulleted list splits between its items, a numbered one stays whole, and a short
+    row is one part: the page may then break between the parts (and the pdf format repeats the
+    section's label there)."""
+    from ropa_build.render.docx import _Table
+    from ropa_build.render.rows import Row
+    from ropa_build.richtext import ListBlock, Para, Text
+
+    item = "Leverandør med en lang beskrivelse af, hvad den gør. " * 4
+    bullets = ListBlock(False, tuple((Para((Text(f"{i} {item}"),)),) for i in range(30)))
+    numbered = ListBlock(True, ((Para((Text("kort"),)),),))
+    table = _Table()
+    parts = table.parts(Row("Underleverandører", (Para((Text("Indledning"),)), bullets, numbered)))
+    assert len(parts) > 1 and all(table.fits_on_a_page(part) for part in parts)
+    items = [b for part in parts for b in part.content if isinstance(b, ListBlock)]
+    assert [len(b.items) for b in items if not b.ordered] == [1] * 30  # every item, in order
+    assert parts[0].content[0] == Para((Text("Indledning"),)) and parts[-1].content[-1] == numbered
+    assert table.parts(Row("Kort", (Para((Text("kort"),)),))) == [
+        Row("Kort", (Para((Text("kort"),)),))
+    ]

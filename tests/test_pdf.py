@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from clients import require_client
 from lxml import etree
 from pypdf import PdfReader
@@ -26,6 +27,11 @@ from ropa_build.render import pdf
 REPO = Path(__file__).resolve().parents[1]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 STEMS = ("register", "register-processor")
+# A section label restarted on the page where its section goes on (ropa_build.render.continued).
+CONTINUED = re.compile(
+    r'<w:vMerge w:val="restart"/>(</w:tcPr><w:p><w:pPr><w:pStyle w:val="RopaSection"/></w:pPr>)'
+    r'<w:r><w:t xml:space="preserve">[^<]*\(fortsat\)</w:t></w:r></w:p>'
+)
 # A PAGEREF field's code and cached result, as register.xml.j2 writes them.
 PAGEREF_RESULT = re.compile(
     r'(PAGEREF _Toc\d+ \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
@@ -104,6 +110,30 @@ def test_contents_shows_the_page_libreoffice_prints_each_heading_on(builds, stem
         assert re.search(re.escape(title) + r"\s*\.+\s*" + number + r"\b", contents_page)
 
 
+def test_a_section_going_on_over_a_page_has_its_label_there(builds):
+    """Every page of an activity begins with its title or with a section's label, "(fortsat)"
+    where the section began on an earlier page; and "(fortsat)" is printed nowhere else."""
+    labels = yaml.safe_load((REPO / "templates" / "labels" / "da.yaml").read_text("utf-8"))
+    sections = sorted(labels["sections"].values(), key=len, reverse=True)
+    title, log = "Behandlingsaktiviteter vedrørende", labels["changelog"]["title"]
+    for stem in STEMS:
+        pages = [
+            " ".join(text.split("\n", 1)[-1].split())
+            for text in printed_pages(builds["first"] / f"{stem}.pdf")
+        ]
+        first = next(i for i, p in enumerate(pages) if p.startswith("Behandlingsaktiviteter"))
+        annex = next((i for i, p in enumerate(pages) if p.startswith(log)), len(pages))
+        body = [p for p in pages[first:annex] if p.startswith((title, *sections))]
+        assert pages[first:annex] == body, "a page of an activity that begins with neither"
+        goes_on = [p for p in body if any(p.startswith(f"{s} (fortsat)") for s in sections)]
+        assert goes_on, "the example has sections longer than a page"
+        assert sum(p.count("(fortsat)") for p in pages) == len(goes_on), "only at a page's top"
+        for page in body:
+            if not page.startswith(title) and "(fortsat)" not in page[:80]:
+                # a section that begins at the top of the page: its label, not a continuation
+                assert any(page.startswith(s) for s in sections)
+
+
 def test_two_builds_give_the_same_bytes_even_in_another_time_zone(builds):
     for stem in STEMS:
         for suffix in (".docx", ".pdf"):
@@ -122,7 +152,8 @@ def test_the_docx_is_the_docx_formats_own_with_only_the_pages_filled_in(builds):
         filled = PAGEREF_RESULT.findall(paged)
         assert filled and all(page.isdigit() for _, page, _ in filled)
         assert [page for _, page, _ in PAGEREF_RESULT.findall(plain)] == [""] * len(filled)
-        assert PAGEREF_RESULT.sub(r"\1\3", paged) == plain
+        assert PAGEREF_RESULT.sub(r"\1\3", paged) != plain  # a label goes on over a page
+        assert CONTINUED.sub(r"<w:vMerge/>\1</w:p>", PAGEREF_RESULT.sub(r"\1\3", paged)) == plain
         assert paged.count('w:fldCharType="begin"') == paged.count('w:fldCharType="end"')
 
 

@@ -36,6 +36,7 @@ KUNDER = "records/kunder.yaml"
         "Retained permanently.",
         "Backups are kept forever.",
         "Vi sletter ikke kunder, de gemmes på ubestemt tid.",  # negation in another clause
+        "Gemmes på ubestemt tid. Log slettes senest efter 30 dage.",  # a bound in another sentence
     ],
 )
 def test_phrases_without_a_time_limit_warn(text):
@@ -56,6 +57,8 @@ def test_phrases_without_a_time_limit_warn(text):
         "Gemmes ikke på ubestemt tid, men slettes efter 2 år.",
         "Data is not kept indefinitely: it is erased after 13 months.",
         "Indtil kunden sletter kontoen.",
+        "Så længe det er nødvendigt, dog højst 6 år efter ophør.",
+        "As long as necessary, at most 2 years after the contract ends.",
     ],
 )
 def test_phrases_with_a_limit_do_not_warn(text):

@@ -165,12 +165,13 @@ def _side(docx: Docx, register: Register, activity: Activity | None, labels: dic
         '<w:pStyle w:val="Heading1"/><w:pageBreakBefore/></w:pPr>',
         1,
     )
-    return body, _row_keys(view), table.lists, set(table.links)
+    return body, _row_keys(view, table), table.lists, set(table.links)
 
 
-def _row_keys(view: ActivityView) -> list[RowKey]:
-    """Each row's key: its section and description; a checklist line by the description above
-    it and its own text; a repeated key numbered."""
+def _row_keys(view: ActivityView, table) -> list[RowKey]:
+    """Each table row's key: its section and description; a checklist line by the description
+    above it and its own text; a repeated key numbered; a row the table writes as several
+    (``table.parts``: too long for a page) by its part's number too."""
     keys, seen = [], {}
     for section in view.sections:
         described = ""
@@ -181,7 +182,7 @@ def _row_keys(view: ActivityView) -> list[RowKey]:
             else:
                 name = (section.label, described, _text(row.content))
             seen[name] = seen.get(name, 0) + 1
-            keys.append((*name, str(seen[name])))
+            keys += [(*name, str(seen[name]), str(i)) for i in range(len(table.parts(row)))]
     return keys
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ropa_build.models.base import CountryCode, Destination, Id, Strict, text
+from ropa_build.models.content import Acceptance
 
 
 class System(Strict):
@@ -86,6 +87,15 @@ class System(Strict):
         "employees); without it, the adequacy decision does not cover employees' data.",
         "Modtagerens DPF-certificering omfatter også HR-data (oplysninger om medarbejdere).",
         default=False,
+    )
+
+    accepted: list[Acceptance] = text(
+        "Accepted warnings",
+        "Accepterede advarsler",
+        "Lint warnings about this entry accepted with a reason; the register documents show "
+        "what was accepted and why.",
+        "Advarsler om denne post, accepteret med en begrundelse; vises i fortegnelsen.",
+        default_factory=list,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import field_validator
 
 from ropa_build.models.base import CountryCode, Cvr, Day, Email, Id, Strict, text
+from ropa_build.models.content import Acceptance
 from ropa_build.models.document import OpenPoint, RegisterInfo
 from ropa_build.models.shared import Companion, SharedRecipients, Statement
 from ropa_build.models.states import stateable
@@ -228,6 +229,14 @@ class Organisation(Strict):
         "once: each activity lists them after its own.",
         "Interne systemer og databehandlere, som alle aktiviteter bruger, skrevet én gang.",
         default_factory=SharedRecipients,
+    )
+    accepted: list[Acceptance] = text(
+        "Accepted warnings",
+        "Accepterede advarsler",
+        "Lint warnings about organisation.yaml accepted with a reason; the register documents "
+        "show what was accepted and why.",
+        "Advarsler om organisation.yaml, accepteret med en begrundelse; vises i fortegnelsen.",
+        default_factory=list,
     )
     open_points: list[OpenPoint] = text(
         "Open points (register)",

@@ -72,6 +72,16 @@ class Transfer(Strict):
         "Litra i art. 49, stk. 1.",
         default=None,
     )
+    occasional: bool | None = text(
+        "Occasional transfer",
+        "Lejlighedsvis overførsel",
+        "For an Art. 49 derogation: true if the transfer is occasional and not repeated (a "
+        "derogation is not for regular transfers, EDPB Guidelines 2/2018); false if it is "
+        "regular. Left out: not known.",
+        "Ved en undtagelse efter art. 49: true, hvis overførslen er lejlighedsvis og ikke "
+        "gentages; false, hvis den er regelmæssig. Udeladt: ikke kendt.",
+        default=None,
+    )
     same_entity: bool | None = text(
         "Same legal entity",
         "Samme juridiske enhed",

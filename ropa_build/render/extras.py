@@ -79,8 +79,8 @@ def _statutes(statutes: list[Statute]) -> str:
 
 
 def transfer_lines(item: Transfer, labels: dict) -> list[Block]:
-    """A transfer's structured detail: alternatives, SCC module, TIA, measures, derogation, and
-    whether the recipient is the organisation's own staff."""
+    """A transfer's structured detail: alternatives, SCC module, TIA, measures, derogation,
+    whether it is occasional, and whether the recipient is the organisation's own staff."""
     words, mechanisms = labels["extra"], labels["mechanisms"]
     blocks: list[Block] = []
     if item.alternatives:
@@ -93,6 +93,10 @@ def transfer_lines(item: Transfer, labels: dict) -> list[Block]:
     if item.tia:
         blocks += labelled(words["tia"], (Para((reference(item.tia),)),))
     blocks += labelled(words["measures"], rich(item.measures, labels))
+    if item.occasional is not None:
+        blocks.append(
+            Para((Text(words["occasional"]["occasional" if item.occasional else "regular"]),))
+        )
     if item.same_entity is not None:
         blocks.append(Para((Text(words["same_entity"]["own" if item.same_entity else "other"]),)))
     return blocks

@@ -28,9 +28,11 @@ identifier by a digest of the PDF itself.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
@@ -39,19 +41,22 @@ import signal
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import unescape
 
 from ropa_build.errors import Problem, UserError
+from ropa_build.render.continued import FIRST_ID, PREFIX, continued_rows, laid_out, rows_of
 from ropa_build.render.docx import Docx
 from ropa_build.render.format import Format, Job, Output
 from ropa_build.render.view import ActivityView, RegisterView
 from ropa_build.validate import Activity
 
-#: Layouts tried before the page numbers must have settled (each one a LibreOffice run).
-LAYOUTS = 4
+#: Layouts tried before the page numbers and continued labels must have settled (each one a
+#: LibreOffice run).
+LAYOUTS = 6
 #: LibreOffice's PDF export (its options as JSON: LibreOffice 7.4+): each bookmark a named
 #: destination, for :func:`_printed_pages`; tagged, so a screen reader can follow the headings
 #: and tables.
@@ -90,20 +95,48 @@ class Pdf(Format):
     ) -> Iterator[Output]:
         """``register.docx`` with the pages LibreOffice printed its bookmarks on, and the PDF."""
         soffice = _soffice()
+        tables = [_xml(piece) for piece in pieces]
+        rows = [rows_of(xml) for xml in tables]
+        firsts = list(itertools.accumulate((len(r.starts) for r in rows), initial=FIRST_ID))
+        words = view.labels["document"]["continued"]
+
+        def laid(continued: dict[int, frozenset[int]], marks: bool) -> list[Any]:
+            return [
+                dataclasses.replace(
+                    piece,
+                    xml=laid_out(
+                        xml, i, continued.get(i, frozenset()), words, firsts[i] if marks else None
+                    ),
+                    deflated=None,
+                )
+                for i, (piece, xml) in enumerate(zip(pieces, tables, strict=True))
+            ]
+
         with tempfile.TemporaryDirectory(prefix="ropa-pdf-") as folder:
             work = Path(folder)
             pages: dict[str, int] = {}
+            continued: dict[int, frozenset[int]] = {}
             for _ in range(LAYOUTS):
-                name, docx = self.docx.register(view, pieces, summaries, pages)
+                name, docx = self.docx.register(view, laid(continued, True), summaries, pages)
                 pdf = _print(soffice, name, docx, work)
                 printed = _printed_pages(pdf, _bookmarks(docx), name)
-                if printed == pages:
+                now = continued_rows(printed, len(tables), rows)
+                printed = {k: v for k, v in printed.items() if not k.startswith(PREFIX)}
+                if (printed, now) == (pages, continued):
                     break
-                pages = printed
-            else:  # a bug: in practice the second layout is the last
-                raise RuntimeError(f"{name}: page numbers did not settle in {LAYOUTS} layouts")
+                pages, continued = printed, now
+            else:  # a bug: in practice the second or third layout is the last
+                raise RuntimeError(f"{name}: the layout did not settle in {LAYOUTS} layouts")
+        name, docx = self.docx.register(view, laid(continued, False), summaries, pages)
         yield name, docx
         yield f"{view.stem}.pdf", reproducible(pdf, self.docx.created(view.role, view.provenance))
+
+
+def _xml(piece: Any) -> str:
+    """A table's XML, also where the cache kept only its deflated bytes."""
+    if piece.xml or piece.deflated is None:
+        return piece.xml
+    return zlib.decompressobj(-zlib.MAX_WBITS).decompress(piece.deflated.data).decode()
 
 
 def reproducible(pdf: bytes, created: dt.datetime) -> bytes:

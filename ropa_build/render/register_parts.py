@@ -10,7 +10,7 @@ from __future__ import annotations
 from ropa_build.render.blocks import long_date as _date
 from ropa_build.render.blocks import rich
 from ropa_build.render.rows import Row, Section
-from ropa_build.render.sections import open_points_section
+from ropa_build.render.sections import accepted_para, open_points_section
 from ropa_build.richtext import Block, ListBlock, Para, Text
 from ropa_build.validate import Register
 
@@ -53,4 +53,19 @@ def about_sections(register: Register, labels: dict) -> tuple[Section, ...]:
     add("review_triggers", (ListBlock(False, triggers),) if triggers else ())
     sections = [Section(labels["sections"]["about"], tuple(rows))]
     sections.append(open_points_section(register.organisation.open_points, labels))
+    sections.append(_accepted(register, labels))
     return tuple(s for s in sections if s.rows)
+
+
+def _accepted(register: Register, labels: dict) -> Section:
+    """Warnings accepted in organisation.yaml and at catalogue entries, as a record's are in
+    its notes: what and why, in plain words."""
+    label = labels["rows"]["accepted"]
+    accepted = [accepted_para(item, labels) for item in register.organisation.accepted]
+    accepted += [
+        accepted_para(item, labels, system.name)
+        for system in register.catalogue.systems.values()
+        for item in system.accepted
+    ]
+    rows = tuple(Row(label["text"], (para,), label.get("hint", "")) for para in accepted)
+    return Section(labels["sections"]["notes"], rows)

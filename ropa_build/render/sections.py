@@ -8,7 +8,7 @@ rows, so the document stays Datatilsynet's table. No cell is left empty: a field
 
 from __future__ import annotations
 
-from ropa_build.models import Contact, Explicit, OpenPoint, Record, Shared, given
+from ropa_build.models import Acceptance, Contact, Explicit, OpenPoint, Record, Shared, given
 from ropa_build.render.blocks import (
     contact_block,
     contacts,
@@ -93,12 +93,10 @@ class Sections:
     def notes(self) -> Section:
         """Warnings accepted on purpose, in plain words: what was accepted and why (no rule
         codes: the DPO signs the document, not the tool's output)."""
-        plain = self.labels["accepted_findings"]
-        rows = []
-        for item in self.record.accepted:
-            what = plain.get(item.rule, item.rule)
-            head = Strong((Text(f"{what[:1].upper()}{what[1:]}: "),))
-            rows.append(self._row("accepted", (Para((head, Text(item.reason))),)))
+        rows = [
+            self._row("accepted", (accepted_para(item, self.labels),))
+            for item in self.record.accepted
+        ]
         return Section(self.section_label["notes"], tuple(rows))
 
     def _text(self, value) -> tuple[Block, ...]:
@@ -354,6 +352,14 @@ SECTION_OF = {
     "processing": "processing",
     "controllers": "controllers",
 }
+
+
+def accepted_para(item: Acceptance, labels: dict, about: str = "") -> Para:
+    """What was accepted, in plain words (no rule code; ``about``: the catalogue entry it
+    concerns), then why: "Et punkt, som artikel 30 nævner, er ikke beskrevet: …"."""
+    what = labels["accepted_findings"].get(item.rule, item.rule)
+    what = f"{what[:1].upper()}{what[1:]}" + (f" ({about})" if about else "")
+    return Para((Strong((Text(f"{what}: "),)), Text(item.reason)))
 
 
 def open_points_section(points: list[OpenPoint], labels: dict) -> Section:

@@ -16,7 +16,16 @@ from importlib import import_module
 from ropa_build.rules.registry import RECORD, RULES, Example, Finding, Rule, rule
 
 # Each module registers its rules when imported, in this order (the order of docs/rules.md).
-TOPICS = ("parties", "data", "transfers", "retention", "hygiene", "document")
+TOPICS = (
+    "parties",
+    "data",
+    "grounds",
+    "transfers",
+    "safeguards",
+    "retention",
+    "hygiene",
+    "document",
+)
 for _topic in TOPICS:
     import_module(f"{__name__}.{_topic}")
 

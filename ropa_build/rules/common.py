@@ -62,6 +62,17 @@ def transfers(register: Register) -> Iterator[tuple[Activity, int, Transfer]]:
             yield activity, i, transfer
 
 
+def own_staff(register: Register, transfer: Transfer) -> bool:
+    """The transfer's recipient is stated to be the organisation's own staff (the transfer's or
+    the catalogue entry's ``same_entity: true``; the transfer's own word first): access from
+    abroad by one's own employees is no transfer (EDPB Guidelines 05/2021), so it needs no
+    Chapter V mechanism."""
+    if transfer.same_entity is not None:
+        return transfer.same_entity
+    system = register.catalogue.systems.get(transfer.recipient)
+    return bool(system and system.same_entity)
+
+
 def texts(data: object, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
     """Every string in raw file data, with its location."""
     if isinstance(data, str):

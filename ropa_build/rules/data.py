@@ -126,10 +126,15 @@ def _recipient_without_data(register: Register, today: dt.date) -> Iterator[Find
                     )
 
 
+def _in_grounds(basis) -> bool:
+    """An Art. 9(2) condition stated for part of the activity (a ``grounds`` entry)."""
+    return any(ground.art9 for ground in basis.grounds)
+
+
 @rule(
     "special-without-condition",
     "warning",
-    "Art. 9(2), Art. 10",
+    "Art. 9(2)",
     Example(
         RECORD,
         "lawful_basis:\n  art6: [b]\ndata_subjects:\n  groups:\n"
@@ -141,10 +146,10 @@ def _recipient_without_data(register: Register, today: dt.date) -> Iterator[Find
 )
 def _special_without_condition(register: Register, today: dt.date) -> Iterator[Finding]:
     """Special categories (Art. 9(1)) may only be processed under one of the conditions of
-    Art. 9(2), on top of an Art. 6 basis; criminal-offence data (Art. 10) needs its own legal
-    ground (in Denmark databeskyttelsesloven § 8). Name them under ``lawful_basis``. Only a
-    controller has a legal basis: a processor acts on its controller's (Art. 28(3)(a), 29), and
-    Art. 30(2) does not ask for one."""
+    Art. 9(2), on top of an Art. 6 basis: name it under ``lawful_basis.art9``
+    (criminal-offence data has its own rule, criminal-data-without-ground). Only a controller
+    has a legal basis: a processor acts on its controller's (Art. 28(3)(a), 29), and Art. 30(2)
+    does not ask for one."""
     vocabulary = register.vocabulary
     for activity in controllers(register):
         basis = given(activity.record.lawful_basis)
@@ -152,20 +157,13 @@ def _special_without_condition(register: Register, today: dt.date) -> Iterator[F
             for j, category in enumerate(group.categories):
                 kind = vocabulary.categories.get(category, {}).get("kind")
                 loc = ("data_subjects", "groups", i, "categories", j)
-                if kind == "art9" and not (basis and basis.art9):
+                if kind == "art9" and not (basis and (basis.art9 or _in_grounds(basis))):
                     yield Finding(
                         activity.source,
                         loc,
                         f"'{category}' is a special category "
                         "(Art. 9) but no Art. 9(2) condition is given",
                         "add `lawful_basis: {art9: [...]}`",
-                    )
-                if kind == "art10" and not (basis and basis.art10):
-                    yield Finding(
-                        activity.source,
-                        loc,
-                        "criminal-offence data (Art. 10) without its legal ground",
-                        "add `lawful_basis: {art10: ...}`",
                     )
 
 

@@ -8,9 +8,12 @@ Legal assumptions, written down:
 * "Until the customer deletes it", "30 days after the subscription ends" and "slettes ikke
   senere end 12 måneder" set a limit (DOMAIN.md §4); "så længe det er nødvendigt" / "as long as
   necessary" restates Art. 5(1)(e) instead of giving one, so it draws the warning too.
-* The format has no structured retention period yet (a duration, an event); until it has, the
-  rule reads the free text with the tested phrase list below (Danish and English), and a phrase
-  negated in its own clause ("opbevares ikke på ubestemt tid") does not count.
+* A retention rule's structured ``maximum`` ("Opbevares højst") is its limit: where it is
+  stated, the rule reads it and not the ``period`` text (which may then say "så længe det er
+  nødvendigt" and explain the maximum). Where no maximum is stated, the rule reads the free
+  text with the tested phrase list below (Danish and English); a phrase negated in its own
+  clause ("opbevares ikke på ubestemt tid"), or followed in its sentence by a bound ("så længe
+  det er nødvendigt, dog højst 6 år", "as long as necessary, at most 2 years"), does not count.
 """
 
 from __future__ import annotations
@@ -57,6 +60,13 @@ INDEFINITE_PHRASES = (
 _INDEFINITE = re.compile(r"\b(" + "|".join(INDEFINITE_PHRASES) + r")(?!\w)", re.I)
 _CLAUSE_START = re.compile(r"[.,;:!?\n]")
 _NEGATION = re.compile(r"\b(ikke|aldrig|not|never)\b", re.I)
+# A bound after the phrase, in the same sentence: "…, dog højst 6 år", "…, at most 2 years".
+_BOUND = re.compile(
+    r"\b(højst|senest|maksimalt|ikke længere end|at most|no later than|"
+    r"no longer than|not longer than|up to|a maximum of)\s+\S*\d",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 def says_indefinite(text: str) -> bool:
@@ -65,7 +75,8 @@ def says_indefinite(text: str) -> bool:
     for match in _INDEFINITE.finditer(text):
         before = text[: match.start()]
         clause = _CLAUSE_START.split(before)[-1]
-        if not _NEGATION.search(clause):
+        rest = _SENTENCE_END.split(text[match.end() :])[0]
+        if not _NEGATION.search(clause) and not _BOUND.search(rest):
             return True
     return False
 
@@ -88,15 +99,20 @@ def _retention_indefinite(register: Register, today: dt.date) -> Iterator[Findin
     retention texts for phrases that set no limit, in Danish and English ("på ubestemt tid",
     "indtil videre", "så længe det er nødvendigt", "opbevares permanent"; "indefinitely",
     "until further notice", "as long as necessary", "kept permanently"); a bound such as
-    "slettes ikke senere end 12 måneder" is a limit. If there is a reason, accept the warning in
+    "slettes ikke senere end 12 måneder" is a limit, and so is a bound later in the sentence
+    ("så længe det er nødvendigt, dog højst 6 år"). Where a rule states its ``maximum``, that is
+    read instead of its ``period``. If there is a reason, accept the warning in
     the record with it; the document then shows it."""
     for activity in register.activities:
         retention = given(activity.record.retention)
         if retention is None:
             continue
         texts = [(("retention", "description"), shared_text(register, retention.description))]
-        texts += [
-            (("retention", "rules", i, "period"), r.period) for i, r in enumerate(retention.rules)
+        texts += [  # the structured maximum is the limit where it is stated
+            (("retention", "rules", i, "maximum"), r.maximum)
+            if r.maximum
+            else (("retention", "rules", i, "period"), r.period)
+            for i, r in enumerate(retention.rules)
         ]
         for loc, text in texts:
             if isinstance(text, str) and says_indefinite(text):

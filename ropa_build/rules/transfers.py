@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from ropa_build.errors import did_you_mean
 from ropa_build.models import ORGANISATION_PREFIX, given
-from ropa_build.rules.common import add_months, recipient_uses, transfers, uses_in
+from ropa_build.rules.common import add_months, own_staff, recipient_uses, transfers, uses_in
 from ropa_build.rules.data import employees
 from ropa_build.rules.registry import RECORD, Example, Finding, rule
 from ropa_build.validate import Register
@@ -52,15 +52,17 @@ def _transfer_without_mechanism(register: Register, today: dt.date) -> Iterator[
     """A transfer outside the EU/EEA needs a legal mechanism: an adequacy decision (Art. 45),
     appropriate safeguards such as standard contractual clauses or binding corporate rules
     (Art. 46–47), or a documented derogation (Art. 49). The seed described support staff in
-    North Macedonia accessing data but named none."""
+    North Macedonia accessing data but named none. A recipient stated to be your own staff
+    abroad (``same_entity: true``, on the transfer or in the catalogue) is no transfer (EDPB
+    Guidelines 05/2021) and needs none."""
     for activity, i, transfer in transfers(register):
-        if transfer.mechanism is None:
+        if transfer.mechanism is None and not own_staff(register, transfer):
             yield Finding(
                 activity.source,
                 ("transfers", "items", i),
                 f"the transfer to {transfer.country} names no mechanism",
-                "add `mechanism:` (adequacy, scc, bcr, "
-                "code_of_conduct, certification or derogation)",
+                "add `mechanism:` (adequacy, scc, bcr, code_of_conduct, certification or "
+                "derogation); if the recipient is your own staff abroad, say `same_entity: true`",
             )
 
 
@@ -285,7 +287,7 @@ def _transfer_undocumented(register: Register, today: dt.date) -> Iterator[Findi
     mechanisms = register.vocabulary.mechanisms
     for activity, i, transfer in transfers(register):
         needs = mechanisms.get(transfer.mechanism or "", {}).get("needs_documentation")
-        if needs and not transfer.documentation:
+        if needs and not transfer.documentation and not own_staff(register, transfer):
             yield Finding(
                 activity.source,
                 ("transfers", "items", i),
