@@ -8,6 +8,7 @@ the hard cases and hostile files are written as raw WordprocessingML.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import zipfile
@@ -108,6 +109,20 @@ def test_our_register_resaved_by_libreoffice_round_trips(ropa, built, tmp_path):
     into = tmp_path / "imported"
     assert _import(ropa, documents, into).code == 0
     assert _rebuild(ropa, into) == _markdown(built["da"])
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="no LibreOffice")
+def test_a_register_laid_out_for_pdf_round_trips(ropa, register, tmp_path):
+    """--format pdf repeats a section's label where it goes on over a page ("… (fortsat)") and
+    writes a row too long for a page as several rows, its description merged down them."""
+    built = tmp_path / "built"
+    argv = ["--root", register().root, "--out", built, "--today", TODAY]  # outside git
+    assert ropa("build", *argv, "--format", "docx", "--format", "pdf", "--format", "md").code == 0
+    with zipfile.ZipFile(built / "register.docx") as package:
+        assert "(fortsat)" in package.read("word/document.xml").decode()
+    into = tmp_path / "imported"
+    assert _import(ropa, _registers(built), into).code == 0
+    assert _rebuild(ropa, into) == _markdown(built)
 
 
 def test_activity_documents_round_trip_except_what_only_the_register_shows(ropa, built, tmp_path):
@@ -628,8 +643,9 @@ def test_a_title_in_a_row_across_the_table_starts_the_activity(ropa, tmp_path):
 
 def test_states_open_points_and_processor_details_round_trip(ropa, register, tmp_path):
     """What the example does not show: a party stated as null, a processor's establishment and
-    authorisation, a transfer whose country and mechanism are states, an open point with who
-    raised it and when, a section that is a state as a whole. Built, imported, rebuilt: the same."""
+    authorisation, a controller's agreement, customer date and representative, a transfer whose
+    country and mechanism are states, an open point with who raised it and when. Built,
+    imported, rebuilt: the same."""
     reg = register()
     reg.patch("organisation.yaml", "joint_controller:\n  state: none\n", "joint_controller:\n")
     reg.patch(
@@ -655,6 +671,13 @@ def test_states_open_points_and_processor_details_round_trip(ropa, register, tmp
         "    about: retention\n    raised_by: Kia Maria Davidsen\n    raised: 2026-10-02\n"
         "  - kind: question\n    description: Gælder fristen også vikarer?\n"
         "    about: vikarbureauets aftale\n",
+    )
+    reg.patch(
+        "records/kampagneudsendelse.yaml",
+        "    web: https://app.marketingplatform.com\n",
+        "    web: https://app.marketingplatform.com\n"
+        "    agreement: {version: '2.1', date: 2026-03-01, status: signed}\n"
+        "    onboarded: 2024-05-01\n    representative: {name: Rep Ltd}\n",
     )
     built = tmp_path / "built"
     argv = ["--root", reg.root, "--today", TODAY, "--ignore", "transfer-without-mechanism"]
@@ -685,6 +708,18 @@ def test_states_open_points_and_processor_details_round_trip(ropa, register, tmp
         ("question", "vikarbureauets aftale", None),
     ]
     assert str(loen["open_points"][0]["raised"]) == "2026-10-02"
+    (customers,) = yaml.safe_load(
+        (into / "records/kampagneudsendelse.yaml").read_text(encoding="utf-8")
+    )["controllers"]
+    assert customers["agreement"] == {
+        "version": "2.1",
+        "date": dt.date(2026, 3, 1),
+        "status": "signed",
+    }
+    assert (customers["onboarded"], customers["representative"]) == (
+        dt.date(2024, 5, 1),
+        {"name": "Rep Ltd"},
+    )
     rebuilt = tmp_path / "rebuilt"
     argv = ["--root", into, "--ignore", "transfer-without-mechanism", "--format", "md"]
     assert ropa("build", *argv, "--out", rebuilt).code == 0

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ropa_build.importer import fields, states
 from ropa_build.importer.catalogue import Catalogue, countries, ident
+from ropa_build.importer.controllers import controllers
 from ropa_build.importer.entries import Entry
 from ropa_build.importer.grid import Para, Run
 from ropa_build.importer.labels import PARTY_ROWS, Labels
@@ -95,7 +96,7 @@ def record(
         if key in PARTY_ROWS:
             imported.parties.setdefault(PARTY_ROWS[key], (_party(entry, labels), entry.where))
         elif key == "controllers":
-            rec["controllers"] = fields.contacts(entry.paras)
+            rec["controllers"] = controllers(entry.paras, labels)
         elif key in _TEXT_FIELDS:
             _text(rec, key, entry, labels)
         elif key == "lawful_basis":
