@@ -771,3 +771,22 @@ def test_the_registers_own_section_comes_back_into_organisation_yaml(
         ropa("build", "--root", into, "--out", rebuilt, "--lang", lang, "--format", "md").code == 0
     )
     assert _markdown(rebuilt) == _markdown(built)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_golden_register_every_part_of_the_layout_round_trips(ropa, register, tmp_path, lang):
+    """tests/golden/register exercises every part of the layout: italics, a review by someone,
+    shared statements, recipients of every activity, the extra section, companion documents,
+    transfer details, accepted findings at the register and at a catalogue entry."""
+    root = register(REPO / "tests/golden/register").root
+    built = tmp_path / "built"
+    assert ropa("build", "--root", root, "--out", built, "--lang", lang, "--today", TODAY).code == 0
+    into = tmp_path / "imported"
+    assert _import(ropa, _registers(built), into).code == 0
+    organisation = yaml.safe_load((into / "organisation.yaml").read_text(encoding="utf-8"))
+    assert organisation["recipients"] == {"processors": ["drift-hosting"]}
+    assert organisation["documents"]["vilkaar"]["kind"] == "aftalevilkår"
+    record = yaml.safe_load(next((into / "records").glob("*.yaml")).read_text(encoding="utf-8"))
+    assert record["reviewed"]["by"] == "Dorte Rådgiver"
+    assert (record["number"], record["status"]) == ("1.1", "active")
+    assert _rebuild(ropa, into, lang) == _markdown(built)

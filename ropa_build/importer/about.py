@@ -19,7 +19,7 @@ import re
 from ropa_build.importer.days import parse_date
 from ropa_build.importer.grid import Para, Table
 from ropa_build.importer.labels import Labels
-from ropa_build.importer.states import open_point
+from ropa_build.importer.states import finding_about, open_point
 from ropa_build.importer.text import best, markdown, plain_lines
 
 _TEXTS = ("introduction", "scope", "roles")
@@ -35,9 +35,11 @@ def is_about(table: Table, labels: Labels) -> bool:
     return False
 
 
-def read_about(table: Table, labels: Labels) -> tuple[dict, list[dict], list[str]]:
-    """``document:`` entries, ``open_points:`` and notes for the report, from the table."""
+def read_about(table: Table, labels: Labels) -> tuple[dict, list[dict], list, list[str]]:
+    """``document:`` entries, ``open_points:``, accepted findings ((catalogue entry's name or
+    None, item)) and notes for the report, from the table."""
     document: dict = {}
+    accepted: list[tuple[str | None, dict]] = []
     points: list[dict] = []
     notes: list[str] = []
     section = None
@@ -58,13 +60,26 @@ def read_about(table: Table, labels: Labels) -> tuple[dict, list[dict], list[str
             if kind:
                 points.append(open_point(kind, paras, labels))
                 continue
+        if section == "notes" and _accepted(paras, labels, accepted):
+            continue
         key, _ = best(label.text, words, 0.85)
         key = key.split(":")[1] if key else None
         if not _part(document, key, paras, labels):
             notes.append(f"{where}: '{label.text}' was not understood; left out, add it by hand")
         elif key == "version_log" and len(_rest(paras)) == 1:
             notes.append(f"{where}: the version log entry's one detail was read as its changes")
-    return document, points, notes
+    return document, points, accepted, notes
+
+
+def _accepted(paras: list[Para], labels: Labels, out: list) -> bool:
+    """ "**What (System):** why": an accepted finding of organisation.yaml or of a catalogue
+    entry; False when the row is not one."""
+    text = " ".join(" ".join(p.text for p in paras).split())
+    head, colon, reason = text.partition(": ")
+    rule, about = finding_about(head, labels) if colon else (None, None)
+    if rule:
+        out.append((about, {"rule": rule, "reason": reason}))
+    return rule is not None
 
 
 def _words(labels: Labels) -> dict[str, str]:

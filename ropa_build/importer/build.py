@@ -12,11 +12,12 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from ropa_build.importer import fields, states
+from ropa_build.importer import extras, fields, states
 from ropa_build.importer.catalogue import Catalogue, countries, ident
 from ropa_build.importer.controllers import controllers
 from ropa_build.importer.entries import Entry
 from ropa_build.importer.grid import Para, Run
+from ropa_build.importer.groups import subject_groups
 from ropa_build.importer.labels import PARTY_ROWS, Labels
 from ropa_build.importer.text import markdown, normal, plain_lines
 
@@ -60,6 +61,8 @@ _FIELD = {
     "accepted": "accepted",
     "security": "security",
     "open_point": "open_points",
+    "roles": "recipients.roles",
+    "document": "documents",
 }
 _PARTS = {"internal": "system", "processors": "processor", "others": "recipient"}
 
@@ -77,7 +80,7 @@ def record(
     (a second DPO row, a second transfers row) is kept as text with a note, never dropped."""
     rec: dict = {"title": imported.title, "role": None}
     meta_fields(rec, imported, meta)
-    groups = _groups(rec, imported, [e for e in entries if e.key == "group"], labels)
+    groups = subject_groups(rec, imported, [e for e in entries if e.key == "group"], labels)
     names = {normal(g["name"]): g["id"] for g in groups}
     seen: set[str] = set()
     for entry in entries:
@@ -116,6 +119,12 @@ def record(
                 _unplaced(
                     rec, imported, Entry(key, entry.section, entry.label, unread, entry.where)
                 )
+        elif key == "extra":
+            _extra(rec, imported, entry, labels)
+        elif key == "document":
+            _document(rec, imported, entry, labels)
+        elif key == "roles":
+            rec.setdefault("recipients", {})["roles"] = extras.roles(entry.paras)
         elif key == "open_point":
             point = states.open_point(labels.point(entry.label) or "", entry.paras, labels)
             rec.setdefault("open_points", []).append(point)
@@ -123,6 +132,32 @@ def record(
             _unplaced(rec, imported, entry)
     _whole_states(rec)
     return ordered(rec)
+
+
+def _extra(rec: dict, imported: Imported, entry: Entry, labels: Labels) -> None:
+    name = extras.extra_key(entry.label, labels) or ""
+    value = extras.extra_value(name, entry.paras, labels)
+    if value is None:
+        _unplaced(rec, imported, entry)
+    else:
+        rec[name] = value
+        imported.placed[-1] = (name, entry.where)
+
+
+def _document(rec: dict, imported: Imported, entry: Entry, labels: Labels) -> None:
+    """A companion document: its title, then its link; one of a kind the build names (not
+    "Dokument") is the register's, in organisation.yaml, with that kind."""
+    lines = plain_lines(entry.paras)
+    if not lines:
+        return
+    found = {"title": lines[0], **({"link": " ".join(lines[1:])} if lines[1:] else {})}
+    plain = {normal(data["content"]["document"]) for data in labels.by_lang.values()}
+    if normal(entry.label) in plain:
+        rec.setdefault("documents", []).append(found)
+        return
+    base = ident(lines[0], "document")
+    imported.documents[base] = {**found, "kind": entry.label[:1].lower() + entry.label[1:]}
+    rec.setdefault("documents", []).append({"ref": base})
 
 
 def _party(entry: Entry, labels: Labels) -> dict | None:
@@ -178,6 +213,8 @@ def meta_fields(
         imported.notes.append(("updated", "the document gives no date: set the real one"))
     rec["updated"] = updated
     rec["reviewed"] = meta.get("reviewed") or updated
+    if meta.get("reviewed") and meta.get("reviewed_by"):
+        rec["reviewed"] = {"date": meta["reviewed"], "by": meta["reviewed_by"]}
     if not meta.get("reviewed"):
         imported.notes.append(
             ("reviewed", "the document gives no review date; set to the update date")
@@ -194,94 +231,6 @@ def _append(rec: dict, path: tuple[str, ...], text: str) -> None:
     holder[path[-1]] = f"{old}\n\n{text}" if old else text
 
 
-def _groups(rec: dict, imported: Imported, entries: list[Entry], labels: Labels) -> list[dict]:
-    groups: list[dict] = []
-    for entry in entries:
-        paras = _without_intro(entry.paras, labels)
-        lines = _join_lines(entry.lines, labels)
-        categories: list[str] = []
-        wording: list[str] = []  # checked lines that are no category: kept in the details
-        own: dict[str, str] = {}  # a category's line in the document's own words
-        for line in lines:
-            if line.category is None:
-                if line.checked:
-                    wording.append(line.text)
-                    imported.notes.append(
-                        (
-                            "data_subjects",
-                            f"'{line.text}' is checked but is no data category "
-                            f"({line.where}): kept in the group's details; choose its category",
-                        )
-                    )
-                else:
-                    imported.unmapped.append((line.where, line.text))
-                continue
-            if line.score < 1.0 and line.category not in own:
-                own[line.category] = line.text  # the document's own wording of the line
-            if line.checked and line.category not in categories:
-                categories.append(line.category)
-        details = "\n\n".join(
-            filter(None, [markdown(paras), *(markdown(_para(w)) for w in wording)])
-        )
-        if not categories and not details:
-            imported.unmapped.append(
-                (entry.where, f"empty template block '{entry.label}' left out")
-            )
-            continue
-        base, n = ident(entry.label, "group"), 1
-        while any(g["id"] == (base if n == 1 else f"{base}-{n}") for g in groups):
-            n += 1
-        group = {"id": base if n == 1 else f"{base}-{n}", "name": entry.label}
-        group["categories"] = categories
-        if details:
-            group["details"] = details
-        if own:
-            group["wording"] = own
-        groups.append(group)
-        imported.placed.append((f"data_subjects.groups[{group['id']}]", entry.where))
-    if groups:
-        rec.setdefault("data_subjects", {})["groups"] = groups
-    return groups
-
-
-def _para(text: str) -> list[Para]:
-    return [Para([Run(text)])]
-
-
-def _without_intro(paras: list[Para], labels: Labels) -> list[Para]:
-    """The group's details without the template's "Oplysninger, som indgår …. Beskriv:"."""
-    out = list(paras)
-    while out and not out[0].text.strip():
-        out.pop(0)
-    if out:
-        text = " ".join(out[0].text.split())
-        for intro in labels.intros:
-            if normal(text) == normal(intro):
-                return out[1:]
-            last = intro.split()[-1]
-            if normal(text).startswith(normal(intro)) and last in out[0].text:
-                cut = out[0].text.find(last) + len(last)
-                return [fields.drop_head(out[0], cut), *out[1:]]
-    return out
-
-
-def _join_lines(lines, labels: Labels):
-    """Match each line to a category; a line broken across a page is joined back first."""
-    out = []
-    for line in lines:
-        line.category, line.score = labels.category(line.text)
-        previous = out[-1] if out else None
-        if previous is not None and line.score < 0.97 and previous.score < 0.97:
-            joined = f"{previous.text} {line.text}"
-            category, score = labels.category(joined)
-            if category and score > max(previous.score, line.score):
-                previous.text, previous.category, previous.score = joined, category, score
-                previous.checked = previous.checked or line.checked
-                continue
-        out.append(line)
-    return out
-
-
 def _recipients(rec, imported, entry, labels, catalogue, names) -> None:
     part = entry.key
     uses = rec.setdefault("recipients", {}).setdefault(part, [])
@@ -291,6 +240,9 @@ def _recipients(rec, imported, entry, labels, catalogue, names) -> None:
         item: dict = {"ref": catalogue.ref(use.name, use.used_for, _PARTS[part])}
         for message in catalogue.describe(item["ref"], use.details, labels, entry.where):
             imported.notes.append(("recipients", message))
+        if use.every:  # listed for every activity: organisation.yaml's, not the record's
+            imported.every.setdefault(part, []).append(item["ref"])
+            continue
         if use.receives:
             item["receives"] = use.receives
         if use.note:
@@ -318,6 +270,7 @@ def _transfers(rec, imported, entry, labels, catalogue, eea) -> None:
         found["recipient"] = catalogue.named(item.recipient, used) or item.recipient
         if item.mechanism:
             found["mechanism"] = item.mechanism
+        found |= item.detail
         documentation = markdown(item.documentation)
         if item.said:  # a mechanism the import does not know: kept, for the DPO to choose
             documentation = "\n\n".join(filter(None, [item.said, documentation]))
@@ -373,6 +326,8 @@ _ORDER = (
     "retention",
     "security",
     "open_points",
+    *extras.KEYS,
+    "documents",
     "accepted",
 )
 

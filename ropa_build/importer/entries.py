@@ -40,3 +40,5 @@ class Imported:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (record key, what to check)
     placed: list[tuple[str, str]] = field(default_factory=list)  # (field, where it came from)
     unmapped: list[tuple[str, str]] = field(default_factory=list)  # (where, text)
+    every: dict[str, list[str]] = field(default_factory=dict)  # part → the register's own ids
+    documents: dict[str, dict] = field(default_factory=dict)  # companion documents, by id

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ropa_build.importer import states
+from ropa_build.importer.extras import transfer_line
 from ropa_build.importer.grid import Para
 from ropa_build.importer.labels import Labels
 from ropa_build.importer.text import drop, markdown, normal, plain_lines
@@ -189,6 +190,7 @@ class Use:
     receives: dict[str, list[str]]
     unread: list[str]
     details: dict[str, str] = field(default_factory=dict)  # "vendor" → "Visma Enterprise A/S"
+    every: bool = False  # "Fælles for alle aktiviteter i fortegnelsen": the register's own
 
 
 def recipients(paras: list[Para], labels: Labels, groups: dict[str, str]) -> list[Use]:
@@ -196,6 +198,9 @@ def recipients(paras: list[Para], labels: Labels, groups: dict[str, str]) -> lis
     "Behandles i: …", "Databehandleraftale: …"), then "modtager om <group>: <categories>"."""
     uses: list[Use] = []
     for line in plain_lines(paras):
+        if uses and normal(line) in labels.every:
+            uses[-1].every = True
+            continue
         word, colon, value = line.partition(": ")
         detail = labels.details.get(normal(word)) if colon and uses else None
         if detail and detail not in uses[-1].details and not uses[-1].receives:
@@ -244,6 +249,7 @@ class Item:
     mechanism: str | dict | None
     documentation: list[Para] = field(default_factory=list)
     said: str = ""  # the mechanism as written, where it is none the import knows
+    detail: dict = field(default_factory=dict)  # scc_module, tia, measures, … (extras.py)
 
 
 def transfers(paras: list[Para], labels: Labels) -> tuple[list[Para], list[Item]]:
@@ -265,6 +271,8 @@ def transfers(paras: list[Para], labels: Labels) -> tuple[list[Para], list[Item]
                 "" if mechanism or normal(found.group("mech")) in labels.missing else found["mech"]
             )
             items.append(Item(country, found.group("recipient"), mechanism, said=said))
+        elif items and (detail := transfer_line(para, labels)):
+            items[-1].detail.setdefault(detail[0], detail[1])
         elif items:
             items[-1].documentation.append(_unlabel(para, labels.documentation))
         else:

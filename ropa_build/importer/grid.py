@@ -9,8 +9,8 @@ controls are descended into wherever they wrap a row, a cell, a paragraph or a r
 
 Text keeps what the register needs: paragraphs, line breaks and tabs, list items with their level
 and kind (from ``numbering.xml`` and the paragraph style), hyperlinks with their targets (from
-the document's relationships), bold runs, and checkboxes (legacy form fields and ``w14:checkbox``
-content controls). Placeholder text of an empty content control is not content.
+the document's relationships), bold and italic runs, and checkboxes (legacy form fields and
+``w14:checkbox`` content controls). Placeholder text of an empty content control is not content.
 
 Tracked changes that nobody accepted make the text ambiguous, so a document holding ``w:ins``,
 ``w:del``, ``w:moveFrom`` or ``w:moveTo`` is refused unless the caller says to accept or reject
@@ -53,6 +53,7 @@ class Run:
     text: str
     href: str | None = None
     bold: bool = False
+    italic: bool = False
 
 
 @dataclass
@@ -304,7 +305,7 @@ class _Reader:
         self._inline(self._content(sdt), para, href)
 
     def _run(self, r, para: Para, href: str | None) -> None:
-        bold = _bold(r.find(w("rPr")))
+        bold, italic = _bold(r.find(w("rPr"))), bool(_on(r.find(w("rPr")), "i"))
         for child in r:
             tag = child.tag
             if tag == w("fldChar"):
@@ -319,7 +320,7 @@ class _Reader:
             text = _char(child)
             if text:
                 link = next((f["href"] for f in reversed(self.fields) if f["href"]), href)
-                para.runs.append(Run(text, link, bold))
+                para.runs.append(Run(text, link, bold, italic))
 
     def _field(self, char, para: Para) -> None:
         kind = char.get(w("fldCharType"))
@@ -352,13 +353,16 @@ def _char(child) -> str:
     return ""
 
 
+def _on(props, name: str) -> bool | None:
+    """A run property's toggle (``<w:b/>``, ``<w:i w:val="0"/>``); None where it is not set."""
+    found = props.find(w(name)) if props is not None else None
+    return None if found is None else found.get(w("val"), "1") not in _OFF
+
+
 def _bold(props) -> bool:
-    if props is None:
-        return False
-    bold = props.find(w("b"))
-    if bold is not None:
-        return bold.get(w("val"), "1") not in _OFF
-    style = props.find(w("rStyle"))
+    if _on(props, "b") is not None:
+        return bool(_on(props, "b"))
+    style = props.find(w("rStyle")) if props is not None else None
     return style is not None and style.get(w("val"), "").lower() in ("strong", "fed", "bold")
 
 

@@ -39,6 +39,7 @@ _ROW_KEYS = (
     "internal",
     "processors",
     "others",
+    "roles",
     "transfers",
     "retention",
     "accepted",
@@ -72,6 +73,8 @@ class Labels:
     raised: list[re.Pattern] = field(default_factory=list)  # "rejst af …, den …, vedrører …"
     about: dict[str, str] = field(default_factory=dict)  # a section's name → the record key
     country_words: set[str] = field(default_factory=set)  # "land": a transfer's country state
+    reviewed_by: list[re.Pattern] = field(default_factory=list)  # "Senest gennemgået af {by}"
+    every: set[str] = field(default_factory=set)  # a recipient of every activity, so marked
     by_lang: dict[str, dict] = field(default_factory=dict)
 
     def row(self, text: str) -> tuple[str | None, float]:
@@ -174,6 +177,9 @@ def _written(labels: Labels, lang: str, data: dict) -> None:
     for key in ("vendor", "supplier", "countries", "dpa"):
         labels.details[normal(content[key])] = key
     labels.country_words.add(normal(content["country"]))
+    labels.every.add(normal(content["every_activity"]))
+    by = re.escape(data["document"]["reviewed_by"]).replace(re.escape("{by}"), "(?P<by>.+)")
+    labels.reviewed_by.append(re.compile(by, re.I))
     for key in ("established", "authorisation"):
         labels.details[normal(extra[key])] = key
     for key, text in extra["authorisations"].items():

@@ -23,6 +23,7 @@ from ropa_build.importer import build
 from ropa_build.importer.about import is_about, read_about
 from ropa_build.importer.days import MONTH, day_of, parse_date
 from ropa_build.importer.entries import Entry, Imported, Line
+from ropa_build.importer.extras import extra_key
 from ropa_build.importer.grid import Cell, Document, Para, Table
 from ropa_build.importer.labels import Labels
 from ropa_build.importer.text import mark, normal
@@ -35,6 +36,7 @@ class Cover:
     version: str | None = None
     document: dict = field(default_factory=dict)
     open_points: list[dict] = field(default_factory=list)
+    accepted: list[tuple[str | None, dict]] = field(default_factory=list)  # (entry name, item)
     notes: list[str] = field(default_factory=list)
 
 
@@ -63,9 +65,10 @@ def map_document(
                 loose.append((f"paragraph {index}", block.text.strip()))
             continue
         if title is None and current is None and is_about(block, labels):
-            document, points, notes = read_about(block, labels)
+            document, points, accepted, notes = read_about(block, labels)
             cover.document.update(document)
             cover.open_points += points
+            cover.accepted += accepted
             cover.notes += notes
             continue
         if title is not None or current is None or current.starts_anew(block):
@@ -142,6 +145,10 @@ class _Reader:
             key = "group" if group else self.labels.row(label)[0]
             if self.section == "open_points" and self.labels.point(label):
                 key = "open_point"  # its label is its kind ("Antagelse (ikke bekræftet)")
+            elif self.section == "extra" and extra_key(label, self.labels):
+                key = "extra"  # "Supplerende oplysninger": the row's label names the field
+            elif self.section == "documents":
+                key = "document"  # "Tilknyttede dokumenter": the label is the document's kind
             self.entries.append(Entry(key, self.section, group or label, paras, where))
             return
         if not any(p.text.strip() or p.checked is not None for p in paras):
@@ -238,6 +245,9 @@ def _meta(paras: list[Para], labels: Labels) -> dict:
         for part in re.split(r"\s+[·|]\s+", text):
             label, _, value = part.partition(":")
             key = labels.meta.get(normal(label))
+            by = next((f["by"] for p in labels.reviewed_by if (f := p.fullmatch(label))), None)
+            if by and parse_date(value, labels):  # "Senest gennemgået af Dorte: 1. marts 2024"
+                key, out["reviewed_by"] = "reviewed", by.strip()
             if key == "owner" and value.strip():
                 out["owner"] = value.strip()
             elif key in ("updated", "reviewed"):

@@ -124,3 +124,13 @@ def finding(text: str, labels: Labels) -> str | None:
     """The rule whose plain words ("Oplysninger opbevares uden fast slettefrist") head an
     accepted finding in the document."""
     return labels.findings.get(normal(re.sub(r":\s*$", "", text)))
+
+
+def finding_about(head: str, labels: Labels) -> tuple[str | None, str | None]:
+    """ "En databehandler uden angivet databehandleraftale (CRM & Co)": the rule, and the
+    catalogue entry it is about (in parentheses), where the head says one."""
+    rule = finding(head, labels)
+    if rule:
+        return rule, None
+    found = re.fullmatch(r"(?P<what>.+) \((?P<about>[^()]+)\):?", head.strip())
+    return (finding(found["what"], labels), found["about"]) if found else (None, None)

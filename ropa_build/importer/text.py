@@ -137,31 +137,33 @@ def drop(runs: list[Run], count: int) -> list[Run]:
         if count >= len(run.text):
             count -= len(run.text)
             continue
-        out.append(Run(run.text[count:], run.href, run.bold))
+        out.append(Run(run.text[count:], run.href, run.bold, run.italic))
         count = 0
     return out
 
 
 def _inline(runs: list[Run]) -> str:
-    """Runs as inline Markdown: bold as **…**, links as [text](<href>), the rest escaped."""
+    """Runs as inline Markdown: bold as **…**, italic as *…*, links as [text](<href>), the rest
+    escaped."""
     parts: list[str] = []
-    groups: list[tuple[str | None, bool, str]] = []
+    groups: list[tuple[str | None, bool, bool, str]] = []
     for run in runs:
         text = run.text.replace("\t", " ")
-        if groups and groups[-1][:2] == (run.href, run.bold):
-            groups[-1] = (run.href, run.bold, groups[-1][2] + text)
+        if groups and groups[-1][:3] == (run.href, run.bold, bool(run.italic)):
+            groups[-1] = (*groups[-1][:3], groups[-1][3] + text)
         else:
-            groups.append((run.href, run.bold, text))
-    for href, bold, text in groups:
+            groups.append((run.href, run.bold, bool(run.italic), text))
+    for href, bold, italic, text in groups:
         piece = _escape(text)
         if href and _safe_href(href):
             address = href[7:] if href.lower().startswith("mailto:") else href
             piece = f"<{href}>" if text.strip() in (href, address) else f"[{piece}](<{href}>)"
             if text.strip() in (href, address) and href.lower().startswith("mailto:"):
                 piece = f"<{address}>"
-        if bold and text.strip():
-            lead, core, tail = _split_space(piece)
-            piece = f"{lead}**{core}**{tail}"
+        for on, mark in ((italic, "*"), (bold, "**")):
+            if on and text.strip():
+                lead, core, tail = _split_space(piece)
+                piece = f"{lead}{mark}{core}{mark}{tail}"
         parts.append(piece)
     text = "".join(parts)
     lines = [line.rstrip() for line in text.split("\n")]

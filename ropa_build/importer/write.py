@@ -55,7 +55,7 @@ class Plan:
 
 def plan(activities: list[Imported], covers: list[Cover], catalogue: Catalogue) -> Plan:
     out = Plan()
-    organisation, differing = _organisation(activities, covers)
+    organisation, differing = _organisation(activities, covers, catalogue)
     _dpf(activities, catalogue)
     ids: list[str] = []
     for activity in activities:
@@ -115,7 +115,9 @@ def write(root: Path, planned: Plan, report: Path | None) -> list[str]:
     return written
 
 
-def _organisation(activities: list[Imported], covers: list[Cover]) -> tuple[dict, list[str]]:
+def _organisation(
+    activities: list[Imported], covers: list[Cover], catalogue: Catalogue
+) -> tuple[dict, list[str]]:
     organisation: dict = {}
     differing: list[str] = []
     for party in PARTIES:
@@ -134,16 +136,29 @@ def _organisation(activities: list[Imported], covers: list[Cover]) -> tuple[dict
     if not organisation.get("controller"):
         organisation["controller"] = {"name": "TODO(import): the organisation's name"}
     version = next((c.version for c in covers if c.version), None)
-    document, points = {"version": version} if version else {}, []
+    document, points, accepted = {"version": version} if version else {}, [], []
     for cover in covers:  # the register's own section: the first document that has one
-        if cover.document or cover.open_points:
+        if cover.document or cover.open_points or cover.accepted:
             document.update(cover.document)
-            points = cover.open_points
+            points, accepted = cover.open_points, cover.accepted
             break
     if document:
         organisation["document"] = document
     if points:
         organisation["open_points"] = points
+    every: dict[str, list[str]] = {}
+    for activity in activities:  # recipients of every activity, stated once
+        for part, refs in activity.every.items():
+            every.setdefault(part, []).extend(r for r in refs if r not in every.get(part, []))
+    if every:
+        organisation["recipients"] = every
+    for name, item in accepted:  # at a catalogue entry where it names one
+        found = catalogue.named(name, []) if name else None
+        holder = catalogue.entries[found] if found else organisation
+        holder.setdefault("accepted", []).append(item)
+    documents = {k: v for a in activities for k, v in a.documents.items()}
+    if documents:
+        organisation["documents"] = documents
     return organisation, differing
 
 
