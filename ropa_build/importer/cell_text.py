@@ -15,6 +15,7 @@ from ropa_build.importer.grid import Para, Run
 from ropa_build.importer.labels import Labels
 from ropa_build.importer.text import plain_lines
 
+_URL = re.compile(r"https?://[^\s()<>\"'\[\]{}|\\^`]*%[^\s()<>\"'\[\]{}|\\^`]*")
 BULLET = re.compile(r"^(\s*)(•|-|\d{1,3}\.)\s+")
 LOCATION = re.compile(r"^(?P<name>.+?) \((?P<codes>[A-Z]{2}(?:, [A-Z]{2}|, org:[a-z0-9-]+)*)\)$")
 PLACE = re.compile(r"^(?P<place>.+?): (?P<rest>.+)$")
@@ -72,20 +73,32 @@ def paras(text: str) -> list[Para]:
 
 
 def para(text: str) -> Para:
-    return Para([Run(text)])
+    """One paragraph of cell text. A bare web address is linked by the build anyway, shown
+    decoded ("%C3%A5" as "å"): one with a "%" is made a link with its text as written."""
+    runs, at = [], 0
+    for found in _URL.finditer(text):
+        url = found.group(0).rstrip(".,;:!?")
+        if found.start() > at:
+            runs.append(Run(text[at : found.start()]))
+        runs.append(Run(url, href=url))
+        at = found.start() + len(url)
+    if at < len(text) or not runs:
+        runs.append(Run(text[at:]))
+    return Para(runs)
 
 
-def transfer_place(line: str, labels: Labels) -> tuple[object, str] | None:
-    """ "USA (US): recipient", or a state "Skal verificeres — why: recipient"."""
+def transfer_place(line: str, labels: Labels) -> tuple[object, str, str] | None:
+    """ "USA (US): recipient", or a state "Skal verificeres — why: recipient": the country (a
+    code or a state), the recipient, and the place as written (the safeguard line repeats it)."""
     found = PLACE.match(line.strip())
     if not found:
         return None
     place = found.group("place")
     code = re.fullmatch(r".+ \(([A-Z]{2}|org:[a-z0-9-]+)\)", place)
     if code:
-        return code.group(1), found.group("rest")
+        return code.group(1), found.group("rest"), place
     stated = states.state_text(place, labels)
-    return (stated, found.group("rest")) if stated else None
+    return (stated, found.group("rest"), place) if stated else None
 
 
 def letters(text: str, article: str, labels: Labels) -> list[str] | None:

@@ -26,7 +26,6 @@ from ropa_build.importer import build, fields, states
 from ropa_build.importer.catalogue import Catalogue, countries, ident
 from ropa_build.importer.cell_text import (
     LOCATION,
-    PLACE,
     column_name,
     letters,
     para,
@@ -304,11 +303,11 @@ class _Reader:
             if isinstance(uses, list)
             for u in uses
         ]
-        for n, (country, recipient) in enumerate(items):
+        for n, (country, recipient, place) in enumerate(items):
             item = {"country": country}
             item["recipient"] = self.catalogue.named(recipient, used) or recipient
             if n < len(safeguards):
-                self._safeguard(item, safeguards[n])
+                self._safeguard(item, safeguards[n].removeprefix(f"{place}: "))
             out.setdefault("items", []).append(item)
         if described:
             text = "\n\n".join(described)
@@ -325,19 +324,19 @@ class _Reader:
             rec["transfers"] = out
 
     def _safeguard(self, item: dict, line: str) -> None:
-        head, _, documented = line.partition(" — ")
-        found = PLACE.match(head)
-        said = found.group("rest") if found else head
+        """ "mechanism — documentation" (the place before it taken off): a state is written
+        "state — why", so a state's second part is its note, any further its documentation."""
+        said, *rest = line.split(" — ")
         mechanism = self.labels.mechanisms.get(normal(said))
-        if mechanism:
-            item["mechanism"] = mechanism
+        stated = states.state_text(said, self.labels) if not mechanism else None
+        if mechanism or stated:
+            item["mechanism"] = mechanism or stated
+            if stated and rest:
+                stated["note"] = rest.pop(0)
         elif said.strip() and said.strip() != "?":
-            stated, _ = states.with_notes(said, self.labels)
-            if stated:
-                item["mechanism"] = stated
-            else:
-                documented = "\n\n".join(filter(None, [said, documented]))
-                self.imported.notes.append(("transfers", f"'{short(said)}' is no mechanism"))
+            rest.insert(0, said)
+            self.imported.notes.append(("transfers", f"'{short(said)}' is no mechanism"))
+        documented = " — ".join(rest)
         if documented.strip():
             item["documentation"] = markdown(paras(documented))
 

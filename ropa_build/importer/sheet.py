@@ -10,7 +10,8 @@ last calculated, or nothing — a formula is never evaluated, and never imported
 A .csv is read with the csv module: UTF-8 with or without a BOM (what the CSV export writes, and
 Excel's "CSV UTF-8"), comma, semicolon (Excel in a Danish locale) or tab, the field size capped.
 
-Both are capped in rows and columns, so memory follows the caps, not the file.
+Both are capped in rows and columns, so memory follows the caps, not the file; the one part
+openpyxl holds whole, the shared strings, is capped on its own.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from ropa_build.importer.package import CHUNK, OLE2, chunks, first_bytes, refuse
 MAX_ROWS = 20_000
 MAX_COLUMNS = 200
 MAX_CELL = 100_000  # characters; Excel's own limit is 32,767
-MAX_SHEET_BYTES = 256 << 20
+MAX_SHEET_BYTES = 256 << 20  # a part that is streamed (a sheet)
+MAX_SHARED_BYTES = 64 << 20  # the shared strings, which openpyxl holds in memory
 MAX_PARTS_BYTES = 512 << 20  # all the parts together, unpacked
 MAX_CSV_BYTES = 64 << 20
 
@@ -147,7 +149,8 @@ def _check_package(path: Path) -> None:
 def _scan(package: zipfile.ZipFile, name: str, path: Path) -> None:
     """Stream the part: refused past its cap, for a DOCTYPE or ENTITY, or if not UTF-8."""
     tail = b""
-    for number, block in enumerate(chunks(package, name, path, MAX_SHEET_BYTES)):
+    limit = MAX_SHARED_BYTES if name.endswith("sharedStrings.xml") else MAX_SHEET_BYTES
+    for number, block in enumerate(chunks(package, name, path, limit)):
         if number == 0 and (block.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\0" in block[:64]):
             raise refuse(
                 path,

@@ -157,7 +157,9 @@ def _inline(runs: list[Run]) -> str:
         piece = _escape(text)
         if href and _safe_href(href):
             address = href[7:] if href.lower().startswith("mailto:") else href
-            piece = f"<{href}>" if text.strip() in (href, address) else f"[{piece}](<{href}>)"
+            # an autolink shows its address decoded ("%C3%A5" as "å"): one with "%" keeps its text
+            same = text.strip() in (href, address) and "%" not in href
+            piece = f"<{href}>" if same else f"[{piece}](<{href}>)"
             if text.strip() in (href, address) and href.lower().startswith("mailto:"):
                 piece = f"<{address}>"
         for on, mark in ((italic, "*"), (bold, "**")):
