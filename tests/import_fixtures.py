@@ -283,3 +283,33 @@ def tbl(*rows: str, columns: int = 4) -> str:
 
 def sdt(content: str, props: str = "") -> str:
     return f"<w:sdt><w:sdtPr>{props}</w:sdtPr><w:sdtContent>{content}</w:sdtContent></w:sdt>"
+
+
+_PEAK = (
+    "import importlib, resource, sys\n"
+    "from pathlib import Path\n"
+    "module, name = sys.argv[1].rsplit('.', 1)\n"
+    "read = getattr(importlib.import_module(module), name)\n"
+    "got = read(Path(sys.argv[2])) if len(sys.argv) > 2 else []\n"
+    "count = sum(1 for _ in getattr(got, 'blocks', got))\n"
+    "print(count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+)
+
+
+def peak_memory(reader: str, path: Path) -> tuple[int, int]:
+    """What reading ``path`` with ``reader`` ("module.function", giving an iterable or a
+    document's ``blocks``) adds to a fresh Python's peak memory, in MB, and how many items."""
+    import sys
+
+    def run(*args: object) -> list[int]:
+        done = subprocess.run(
+            [sys.executable, "-c", _PEAK, reader, *map(str, args)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return [int(x) for x in done.stdout.split()]
+
+    _, baseline = run()
+    count, peak = run(path)
+    return count, peak - baseline

@@ -499,21 +499,10 @@ def test_every_bad_file_is_reported_in_one_run_without_a_traceback(ropa_process,
     assert result.stderr.count("error[") == 3 and "Traceback" not in result.stderr
 
 
-_RSS = (
-    "import resource, sys\n"
-    "from pathlib import Path\n"
-    "from ropa_build.importer.grid import read_grid\n"
-    "blocks = sum(1 for _ in read_grid(Path(sys.argv[1])).blocks) if len(sys.argv) > 1 else 0\n"
-    "print(blocks, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
-)
-
-
 def test_a_50_mb_document_is_read_in_bounded_memory(tmp_path):
     """40 MB of table XML plus a 40 MB picture: the body is streamed (a finished table is
     freed) and the picture is never read, so reading adds little to what importing costs."""
     import os
-    import subprocess
-    import sys
 
     row = fx.tr(*(fx.tc(fx.p(letter * 200)) for letter in "abc"))
     path = fx.raw_docx(tmp_path / "big.docx", fx.tbl(row, columns=3) * 40_000)
@@ -521,19 +510,9 @@ def test_a_50_mb_document_is_read_in_bounded_memory(tmp_path):
         package.writestr("word/media/image1.png", os.urandom(40 << 20))
     assert path.stat().st_size > 40 << 20
 
-    def run(*args: object) -> list[int]:
-        done = subprocess.run(
-            [sys.executable, "-c", _RSS, *map(str, args)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return [int(x) for x in done.stdout.split()]
-
-    _, baseline = run()
-    blocks, peak = run(path)
+    blocks, added = fx.peak_memory("ropa_build.importer.grid.read_grid", path)
     assert blocks == 40_000
-    assert peak - baseline < 60  # MB; keeping the parsed tree (not freeing tables) adds ~70
+    assert added < 60  # MB; keeping the parsed tree (not freeing tables) adds ~70
 
 
 def test_parties_are_stated_once_and_an_unknown_row_is_kept_with_a_todo(ropa, tmp_path):

@@ -12,6 +12,7 @@ import csv
 import zipfile
 from pathlib import Path
 
+import import_fixtures as fx
 import pytest
 import yaml
 from conftest import REPO, TODAY
@@ -279,21 +280,9 @@ def test_the_golden_register_sheet_round_trips_but_a_shared_statement(ropa, regi
     assert after[1][security].replace("\n\n", "\n") == before[1][security]
 
 
-_RSS = (
-    "import resource, sys\n"
-    "from pathlib import Path\n"
-    "from ropa_build.importer.sheet import read_rows\n"
-    "rows = sum(1 for _ in read_rows(Path(sys.argv[1]))) if len(sys.argv) > 1 else 0\n"
-    "print(rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
-)
-
-
 def test_a_large_workbook_is_read_in_bounded_memory(tmp_path):
     """20,000 rows of 30 long cells (about 65 MB of text): read-only openpyxl streams the sheet,
     so reading adds little to what starting Python costs (measured: 10 MB)."""
-    import subprocess
-    import sys
-
     import xlsxwriter
 
     path = tmp_path / "big.xlsx"
@@ -303,16 +292,6 @@ def test_a_large_workbook_is_read_in_bounded_memory(tmp_path):
         page.write_row(row, 0, [f"{row} {column} " + "x" * 100 for column in range(30)])
     book.close()
 
-    def run(*args: object) -> list[int]:
-        done = subprocess.run(
-            [sys.executable, "-c", _RSS, *map(str, args)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return [int(x) for x in done.stdout.split()]
-
-    _, baseline = run()
-    rows, peak = run(path)
+    rows, added = fx.peak_memory("ropa_build.importer.sheet.read_rows", path)
     assert rows == 20_000
-    assert peak - baseline < 40  # MB; holding the rows would take several hundred
+    assert added < 40  # MB; holding the rows would take several hundred
