@@ -766,6 +766,15 @@ def test_an_entry_stated_once_for_every_activity_is_used(register, ropa):
     assert "**Hosting**<br>*Fælles for alle aktiviteter i fortegnelsen*" in processor
 
 
+def test_a_processor_stated_once_abroad_needs_each_activitys_transfer(register):
+    """Zendesk (US) listed for every activity: kunder.yaml names it and lists the transfer;
+    support.yaml does not, so it lacks one (reported at its transfers)."""
+    every = ("organisation.yaml", "document:", "recipients:\n  processors: [zendesk]\ndocument:")
+    found = findings(patched(register, [every]).root)
+    assert [(p.path, p.line, p.code) for p in found] == [(SUPPORT, 19, "unlisted-transfer")]
+    assert "(organisation.yaml lists it for every activity)" in found[0].message
+
+
 def test_an_unknown_id_stated_once_is_an_error_at_its_place(register, ropa):
     reg = patched(
         register,
