@@ -58,10 +58,9 @@ ADEQUACY = (REPO / "schema" / "adequacy.yaml").read_text(encoding="utf-8")
 AS_OF = next(line + "\n" for line in ADEQUACY.splitlines() if line.startswith("as_of:"))
 AS_OF_LINE = ADEQUACY.splitlines().index(AS_OF.rstrip("\n")) + 1
 OWN_ADEQUACY = ("schema/adequacy.yaml", "", ADEQUACY)  # the register's own copy of the list
-ORG_UN = (  # an international organisation the register adds, with no adequacy decision
+ORG_UN = (  # an international organisation the register adds (to the built-in ones: epo stays)
     "schema/international-organisations.yaml",
     "",
-    "epo: {name: {da: Den Europæiske Patentorganisation, en: European Patent Organisation}}\n"
     "un: {name: {da: De Forenede Nationer, en: United Nations}}\n",
 )
 KUNDER_SCC = (KUNDER, "mechanism: adequacy", "mechanism: scc\n      documentation: SCC 2021/914")
@@ -284,6 +283,7 @@ CASES = [
             (SUPPORT, "country: MK", "country: org:epo"),
             (SUPPORT, MK_DOCUMENTED, "      mechanism: adequacy\n"),
             ("catalogue.yaml", "countries: [MK]", "countries: [org:epo]"),
+            ORG_UN,  # the register's own list extends the built-in one: epo is still known
         ],
     ),
     Case(  # Brazil: Implementing Decision (EU) 2026/179
