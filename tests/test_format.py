@@ -175,16 +175,25 @@ def test_the_example_holds_the_seeds_open_questions_as_open_points_not_facts():
     support = yaml.safe_load((REPO / "records/support.yaml").read_text(encoding="utf-8"))
     mk = next(t for t in support["transfers"]["items"] if t["country"] == "MK")
     assert mk["mechanism"]["state"] == "to-be-verified" and "documentation" not in mk
-    kinds = [p["kind"] for p in support["open_points"]]
-    assert kinds == ["to-verify", "question", "assumption"]
+    points = [(p["kind"], p["about"]) for p in support["open_points"]]
+    assert points[:2] == [
+        ("to-verify", "transfers"),
+        ("question", "transfers"),
+    ]  # mechanism, entity
+    # since the split (issue 10) the re-labelled second "kunder" block is in Supporthenvendelser
+    requests = yaml.safe_load((REPO / "records/supporthenvendelser.yaml").read_text("utf-8"))
+    relabelled = requests["open_points"][0]
+    assert relabelled["kind"] == "assumption" and relabelled["about"] == "data_subjects"
+    assert "medarbejdere" in relabelled["description"]
     catalogue = (REPO / "catalogue.yaml").read_text(encoding="utf-8")
     assert "DOOEL" not in catalogue  # the seed names no Macedonian company
     assert "DOOEL" not in (REPO / "records/loenadministration.yaml").read_text(encoding="utf-8")
     shown = outputs(_example_out(), "support")["docx"]
     assert "Standardkontraktbestemmelser" not in shown.split("Tekniske og organisatoriske")[0]
     assert "Nordmakedonien (MK): Kundeservice i Nordmakedonien — Skal verificeres" in shown
-    # the seed's own wording of the customers' checklist line
-    assert "Identifikationsoplysninger, herunder navn, telefonnummer og e-mail" in shown
+    # the seed's own wording of the customers' checklist line, where the customers' block went
+    requests_shown = outputs(_example_out(), "supporthenvendelser")["docx"]
+    assert "Identifikationsoplysninger, herunder navn, telefonnummer og e-mail" in requests_shown
     # null parties are explicit states, shown as words
     org = (REPO / "organisation.yaml").read_text(encoding="utf-8")
     assert "null" not in yaml.safe_load(org).values()
@@ -284,8 +293,10 @@ def test_a_relative_link_to_a_companion_document_stays_a_link(register, tmp_path
 
 def test_each_processor_shows_its_legal_entity_agreement_and_countries():
     shown = outputs(_example_out(), "support")["docx"]
-    assert "Juridisk enhed: Zendesk, Inc." in shown
-    assert "Behandles i: Irland og USA" in shown
+    assert "Juridisk enhed: Google Ireland Ltd." in shown
+    assert "Behandles i: Belgien og USA" in shown
+    assert "Etableret i: Irland" in shown
+    assert "Godkendelse som underdatabehandler: Generel godkendelse" in shown
     # the processor with no agreement shows the gap, not a blank
     mk = shown.split("Kundeservice i Nordmakedonien (support")[1]
     assert mk.split("modtager om")[0].count("Databehandleraftale: Ikke udfyldt") == 1

@@ -127,14 +127,14 @@ AGREEMENT = [
     ("misspelt key", "retention:", "retension:", False),
     (
         "unknown data category",
-        "categories: [identification]\n      details: Navn, tel",
-        "categories: [helbred]\n      details: Navn, tel",
+        "categories: [identification, marketing, usage]\n      details: De kontakter",
+        "categories: [helbred]\n      details: De kontakter",
         False,
     ),
     (
         "unknown data category received",
-        "ref: google-cloud\n      receives:\n        kunder: [identification]",
-        "ref: google-cloud\n      receives:\n        kunder: [identifcation]",
+        "ref: google-cloud\n      receives:\n        kontakter: [identification, marketing",
+        "ref: google-cloud\n      receives:\n        kontakter: [identifcation, marketing",
         False,
     ),
     ("impossible date", "updated: 2021-03-10", "updated: 2021-13-10", False),
