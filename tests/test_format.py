@@ -200,6 +200,51 @@ def test_the_example_holds_the_seeds_open_questions_as_open_points_not_facts():
     assert "Ikke relevant — Virksomheden er etableret i Danmark" in shown
 
 
+def test_the_example_register_is_legally_right():
+    """Issue 10's review of the example: the only findings are open points and the one gap the
+    seed leaves (no agreement for the staff in North Macedonia); processor records state no basis
+    of their own and no employees; both processor records name the same sub-processor as the
+    catalogue; the newsletter's tracking rests on consent; the CPR, Art. 9(2)(b) and Art. 10
+    grounds are structured; Kundeforhold has no prospects."""
+    found = findings(REPO)
+    assert {code for code, _ in found} == {"open-point", "processor-without-agreement"}
+    assert [p for code, p in found if code != "open-point"] == ["catalogue.yaml"]  # support-mk
+    register = _read(REPO)
+    records = {a.id: a.record for a in register.activities}
+    processors = {i: r for i, r in records.items() if r.role == "processor"}
+    assert sorted(processors) == ["kampagneudsendelse", "support"]
+    for record in processors.values():
+        assert record.lawful_basis is None and record.controllers
+        assert all(
+            "employment" not in g.categories and g.name != "medarbejdere"
+            for g in record.data_subjects.groups
+        )
+    subs = {i: {u.ref for u in r.recipients.processors} for i, r in processors.items()}
+    assert subs["kampagneudsendelse"] == subs["support"] - {"support-mk"} == {"google-cloud"}
+    google = register.catalogue.systems["google-cloud"]
+    assert (google.kind, google.vendor, google.authorisation) == (
+        "processor",
+        "Google Ireland Ltd.",
+        "general",
+    )
+    requests = records["supporthenvendelser"]
+    assert requests.role == "controller" and requests.lawful_basis.grounds
+    newsletter = records["nyhedsbrev"].lawful_basis
+    (tracking,) = [g for g in newsletter.grounds if "klik" in g.applies_to]
+    assert tracking.art6 == ["a"] and [s.law for s in tracking.statutes] == [
+        "cookiebekendtgørelsen"
+    ]
+    payroll = records["loenadministration"].lawful_basis
+    assert {(s.law, s.section) for s in payroll.statutes} == {
+        ("databeskyttelsesloven", "§ 11, stk. 2, nr. 1"),
+        ("databeskyttelsesloven", "§ 12, stk. 1"),
+        ("databeskyttelsesloven", "§ 8, stk. 3"),
+    }
+    customers = records["kundeforhold"].data_subjects
+    said = [customers.description, *(g.name for g in customers.groups)]
+    assert not any("prospekt" in str(text).lower() for text in said)
+
+
 # --- reviews, approval, version --------------------------------------------------------------
 
 
