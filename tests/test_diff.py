@@ -317,7 +317,7 @@ def test_wording_only_and_dates(repo, ropa):
         "Alt afhængig af vores kundes behov.",
         "Alt afhængig af vores kundes  behov",
     )
-    repo.patch("records/support.yaml", "updated: 2021-03-10", "updated: 2026-11-20")
+    repo.patch("records/support.yaml", "updated: 2026-12-01", "updated: 2026-12-02")
     result = ropa("diff", "HEAD", "--root", repo.root, "--format", "json")
     assert changes(result) == {
         ("wording", "support", ("data_subjects", "description")),
@@ -672,7 +672,7 @@ def test_check_against_warns_when_content_changed_but_updated_did_not(repo, ropa
         repo.root.joinpath("records/support.yaml")
         .read_text()
         .split("\n")
-        .index("updated: 2021-03-10")
+        .index("updated: 2026-12-01")
     )
     assert found[0]["line"] == line + 1
     assert ropa("check", "--root", repo.root, "--against", "HEAD", "--strict").code == 1
