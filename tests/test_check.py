@@ -167,6 +167,24 @@ CASES = [
             ),
         ],
     ),
+    Case(  # the organisation's own staff abroad are no other party: no agreement to have
+        "processor-without-agreement",
+        [
+            (
+                "catalogue.yaml",
+                "    dpa: Databehandleraftale af 2021-03-01\n",
+                "    same_entity: false\n",
+            )
+        ],
+        [("catalogue.yaml", 12, 3)],
+        [
+            (
+                "catalogue.yaml",
+                "    dpa: Databehandleraftale af 2021-03-01\n",
+                "    same_entity: true\n",
+            )
+        ],
+    ),
     Case(  # the seed's mistake: "kunder" twice, the second block about employees
         "duplicate-group",
         [
@@ -238,6 +256,29 @@ CASES = [
         ],
         [(KUNDER, 8, 13)],
         [(KUNDER, "  art6: [b, c]\n", "  art6: [b, a]\n")],  # customers may consent
+    ),
+    Case(  # consent stated for the employees' group alone (a grounds entry naming it)
+        "consent-in-employment",
+        [
+            (
+                KUNDER,
+                KUNDER_CATEGORIES,
+                "      categories: [identification, financial, employment]\n",
+            ),
+            (
+                KUNDER,
+                "  art6: [b, c]\n",
+                "  art6: [b, c]\n  grounds:\n    - {applies_to: Kunder, art6: [a]}\n",
+            ),
+        ],
+        [(KUNDER, 10, 35)],
+        [
+            (
+                KUNDER,
+                "  art6: [b, c]\n",
+                "  art6: [b, c]\n  grounds:\n    - {applies_to: kunder, art6: [a]}\n",
+            )
+        ],
     ),
     Case(  # an international organisation is org:<id> with an id the vocabulary knows
         "unknown-destination",
