@@ -7,9 +7,10 @@ A transfer's destination is a country (ISO 3166 code) or an international organi
 ``org:<id>`` with the id from ``international-organisations.yaml`` (Art. 44 treats both alike).
 
 A register's ``schema/data-categories.yaml`` *extends* the built-in categories: its entries are
-added after them (an entry with a built-in id changes that category). Their names are labels
-(``categories`` and ``categories_short`` in every language's label file; :mod:`ropa_build.labels`
-reports a category without them at its line here).
+added after them (an entry with a built-in id changes that category); so does its
+``international-organisations.yaml`` (an organisation it transfers to that is not built in).
+Category names are labels (``categories`` and ``categories_short`` in every language's label
+file; :mod:`ropa_build.labels` reports a category without them at its line here).
 """
 
 from __future__ import annotations
@@ -117,34 +118,41 @@ def load_vocabulary(root: Path) -> Vocabulary:
         },
         adequacy_as_of=adequacy.as_of.isoformat(),
         adequacy_source=source,
-        organisations=load_data(
-            root,
-            "schema",
-            "international-organisations.yaml",
-            RootModel[dict[Id, _Organisation]],
+        organisations=_merged(
+            _layers(root, "international-organisations.yaml", RootModel[dict[Id, _Organisation]])
         ),
     )
 
 
 def category_sources(root: Path) -> list[Source]:
     """The data-category files, built-in first, then the register's own (if it has one)."""
+    return _layers(root, CATEGORIES, RootModel[dict[str, _Category]])
+
+
+def categories(root: Path) -> dict[str, dict]:
+    """The built-in categories and the register's own, in that order."""
+    return _merged(category_sources(root))
+
+
+def _layers(root: Path, name: str, shape: type[BaseModel]) -> list[Source]:
+    """A vocabulary a register extends: the built-in file, then the register's own (if any),
+    each checked at its lines."""
     sources = []
     for folder in reversed(search_path(root, "schema")):
-        path = folder / CATEGORIES
+        path = folder / name
         if path.is_file():
             source, problems = read_yaml(path, display_path(root, path))
             if not problems:
-                problems = check_shape(RootModel[dict[str, _Category]], source)
+                problems = check_shape(shape, source)
             if problems:
                 raise UserError(problems)
             sources.append(source)
     return sources
 
 
-def categories(root: Path) -> dict[str, dict]:
-    """The built-in categories and the register's own, in that order."""
-    merged: dict[str, dict] = {}
-    for source in category_sources(root):
+def _merged(sources: list[Source]) -> dict:
+    merged: dict = {}
+    for source in sources:
         merged.update(source.data or {})
     return merged
 

@@ -86,7 +86,7 @@ def test_each_kind_of_input_reaches_a_cached_rebuild(register, cached_ropa, tmp_
     catalogue = (reg.root / "catalogue.yaml").read_text(encoding="utf-8")
     reg.write("catalogue.yaml", catalogue.replace("name: Zendesk Suite", "name: Zendesk Pro"))
     assert cached_ropa("build", "--root", str(reg.root), "--out", str(out)).returncode == 0
-    assert "Zendesk Pro" in document_text(out / "activities" / "support.docx")
+    assert "Zendesk Pro" in document_text(out / "activities" / "supporthenvendelser.docx")
 
     labels = (REPO / "templates" / "labels" / "da.yaml").read_text(encoding="utf-8")
     reg.write(

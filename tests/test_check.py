@@ -58,10 +58,9 @@ ADEQUACY = (REPO / "schema" / "adequacy.yaml").read_text(encoding="utf-8")
 AS_OF = next(line + "\n" for line in ADEQUACY.splitlines() if line.startswith("as_of:"))
 AS_OF_LINE = ADEQUACY.splitlines().index(AS_OF.rstrip("\n")) + 1
 OWN_ADEQUACY = ("schema/adequacy.yaml", "", ADEQUACY)  # the register's own copy of the list
-ORG_UN = (  # an international organisation the register adds, with no adequacy decision
+ORG_UN = (  # an international organisation the register adds (to the built-in ones: epo stays)
     "schema/international-organisations.yaml",
     "",
-    "epo: {name: {da: Den Europæiske Patentorganisation, en: European Patent Organisation}}\n"
     "un: {name: {da: De Forenede Nationer, en: United Nations}}\n",
 )
 KUNDER_SCC = (KUNDER, "mechanism: adequacy", "mechanism: scc\n      documentation: SCC 2021/914")
@@ -168,6 +167,24 @@ CASES = [
             ),
         ],
     ),
+    Case(  # the organisation's own staff abroad are no other party: no agreement to have
+        "processor-without-agreement",
+        [
+            (
+                "catalogue.yaml",
+                "    dpa: Databehandleraftale af 2021-03-01\n",
+                "    same_entity: false\n",
+            )
+        ],
+        [("catalogue.yaml", 12, 3)],
+        [
+            (
+                "catalogue.yaml",
+                "    dpa: Databehandleraftale af 2021-03-01\n",
+                "    same_entity: true\n",
+            )
+        ],
+    ),
     Case(  # the seed's mistake: "kunder" twice, the second block about employees
         "duplicate-group",
         [
@@ -240,6 +257,29 @@ CASES = [
         [(KUNDER, 8, 13)],
         [(KUNDER, "  art6: [b, c]\n", "  art6: [b, a]\n")],  # customers may consent
     ),
+    Case(  # consent stated for the employees' group alone (a grounds entry naming it)
+        "consent-in-employment",
+        [
+            (
+                KUNDER,
+                KUNDER_CATEGORIES,
+                "      categories: [identification, financial, employment]\n",
+            ),
+            (
+                KUNDER,
+                "  art6: [b, c]\n",
+                "  art6: [b, c]\n  grounds:\n    - {applies_to: Kunder, art6: [a]}\n",
+            ),
+        ],
+        [(KUNDER, 10, 35)],
+        [
+            (
+                KUNDER,
+                "  art6: [b, c]\n",
+                "  art6: [b, c]\n  grounds:\n    - {applies_to: kunder, art6: [a]}\n",
+            )
+        ],
+    ),
     Case(  # an international organisation is org:<id> with an id the vocabulary knows
         "unknown-destination",
         [(SUPPORT, "country: MK", "country: org:ep0")],
@@ -284,6 +324,7 @@ CASES = [
             (SUPPORT, "country: MK", "country: org:epo"),
             (SUPPORT, MK_DOCUMENTED, "      mechanism: adequacy\n"),
             ("catalogue.yaml", "countries: [MK]", "countries: [org:epo]"),
+            ORG_UN,  # the register's own list extends the built-in one: epo is still known
         ],
     ),
     Case(  # Brazil: Implementing Decision (EU) 2026/179
@@ -764,6 +805,15 @@ def test_an_entry_stated_once_for_every_activity_is_used(register, ropa):
     assert markdown.count("**Hosting**<br>*Fælles for alle aktiviteter i fortegnelsen*") == 1
     processor = (every.root / "output" / "register-processor.md").read_text(encoding="utf-8")
     assert "**Hosting**<br>*Fælles for alle aktiviteter i fortegnelsen*" in processor
+
+
+def test_a_processor_stated_once_abroad_needs_each_activitys_transfer(register):
+    """Zendesk (US) listed for every activity: kunder.yaml names it and lists the transfer;
+    support.yaml does not, so it lacks one (reported at its transfers)."""
+    every = ("organisation.yaml", "document:", "recipients:\n  processors: [zendesk]\ndocument:")
+    found = findings(patched(register, [every]).root)
+    assert [(p.path, p.line, p.code) for p in found] == [(SUPPORT, 19, "unlisted-transfer")]
+    assert "(organisation.yaml lists it for every activity)" in found[0].message
 
 
 def test_an_unknown_id_stated_once_is_an_error_at_its_place(register, ropa):

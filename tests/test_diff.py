@@ -90,13 +90,15 @@ def five_commits(reg) -> None:
     commit(reg, "kundeforhold: correspondence kept 5 years")
     (reg.root / "records/nyhedsbrev.yaml").rename(reg.root / "records/nyhedsbreve.yaml")
     commit(reg, "rename nyhedsbrev to nyhedsbreve")
-    path = reg.root / "records/support.yaml"
+    path = reg.root / "records/supporthenvendelser.yaml"
     text = path.read_text(encoding="utf-8")
-    zendesk = "    - ref: zendesk\n      receives:\n        kunder: [identification]\n"
+    zendesk = (
+        "    - ref: zendesk\n      receives:\n        kunder: [identification, communication]\n"
+    )
     assert text.count("  internal:\n" + zendesk) == 1
     text = text.replace("  internal:\n" + zendesk, "  internal:\n")
     path.write_text(text.replace("  processors:\n", zendesk + "  processors:\n"), encoding="utf-8")
-    commit(reg, "support: reorder the internal systems")
+    commit(reg, "supporthenvendelser: reorder the internal systems")
     reg.patch("organisation.yaml", "- dpo@marketingplatform.com", "- privacy@marketingplatform.com")
     commit(reg, "organisation: new DPO address")
 
@@ -123,11 +125,11 @@ def test_the_five_commits_are_reported_exactly_in_json(repo, ropa):
         "dpo@marketingplatform.com",
     ]
     assert "privacy@marketingplatform.com" in by_code["party-changed"]["after"]
-    assert len(by_code["party-changed"]["reaches"]) == 6  # no record overrides the DPO
+    assert len(by_code["party-changed"]["reaches"]) == 7  # no record overrides the DPO
     assert by_code["record-renamed"]["renamed_from"] == "nyhedsbrev"
     assert by_code["retention-changed"]["before"].startswith("Korrespondance slettes 3 år")
     assert by_code["retention-changed"]["after"].startswith("Korrespondance slettes 5 år")
-    assert document["summary"] == {"changes": 4, "activities": 6, "review": 3}
+    assert document["summary"] == {"changes": 4, "activities": 7, "review": 3}
 
 
 def test_the_five_commits_in_text_name_each_change_and_its_meaning(repo, ropa):
@@ -142,8 +144,16 @@ def test_the_five_commits_in_text_name_each_change_and_its_meaning(repo, ropa):
     assert "Third-country transfers › Transfers › IN · Supportcenter i Indien" in out
     assert "Newsletter" not in out and "renamed from nyhedsbrev" in out
     assert "Shown in: every activity" in out
-    assert "4 changes affecting 6 activities; 3 need DPO review" in out
+    assert "4 changes affecting 7 activities; 3 need DPO review" in out
     assert "recipient-" not in out  # zendesk moved to the end of its list: no change
+
+
+def test_one_change_is_counted_in_the_singular(repo, ropa):
+    five_commits(repo)  # the last commit changes the DPO's address, shown in every activity
+    english = ropa("diff", "HEAD~1", "HEAD", "--root", repo.root, "--lang", "en").stdout
+    assert "1 change affecting 6 activities; 1 needs DPO review" in english
+    danish = ropa("diff", "HEAD~1", "HEAD", "--root", repo.root, "--lang", "da").stdout
+    assert "1 ændring, der berører 6 aktiviteter; 1 kræver DPO'ens gennemgang" in danish
 
 
 def test_the_five_commits_in_danish_markdown_render_as_tables(repo, ropa):
@@ -198,7 +208,8 @@ def test_a_changed_vendor_country_is_one_change_with_the_activities_it_reaches(r
     (change,) = json.loads(result.stdout)["changes"]
     assert change["code"] == "catalogue-changed"
     assert change["path"] == ["meistertask", "countries"]
-    assert change["reaches"] == sorted(change["reaches"]) and "support" in change["reaches"]
+    assert change["reaches"] == sorted(change["reaches"])
+    assert "supporthenvendelser" in change["reaches"]
     users = [
         p.stem
         for p in (repo.root / "records").glob("*.yaml")
@@ -208,51 +219,44 @@ def test_a_changed_vendor_country_is_one_change_with_the_activities_it_reaches(r
 
 
 def test_categories_groups_recipients_and_special_categories(repo, ropa):
+    record = "records/supporthenvendelser.yaml"
     repo.patch(
-        "records/support.yaml",
-        "      categories: [identification]\n      details: Navn, telefonnummer",
-        "      categories: [identification, health_genetic, usage]\n"
+        record,
+        "      categories: [identification, communication]\n      details: Navn, telefonnummer",
+        "      categories: [identification, communication, health_genetic, usage]\n"
         "      details: Navn, telefonnummer",
     )
     repo.patch(
-        "records/support.yaml",
+        record,
         "    - id: medarbejdere\n      name: medarbejdere\n      categories: [identification]\n"
         "      details: Navn, adresse, telefonnummer, e-mail.\n",
         "",
     )
-    repo.patch(
-        "records/support.yaml",
-        "        kunder: [identification]\n        medarbejdere: [identification]\n"
-        "    - ref: google-cloud",
-        "        kunder: [identification]\n    - ref: google-cloud",
-    )
-    repo.patch(
-        "records/support.yaml",
-        "        kunder: [identification]\n        medarbejdere: [identification]\n"
-        "    - ref: meistertask",
-        "        kunder: [identification]\n    - ref: meistertask",
-    )
-    repo.patch(
-        "records/support.yaml",
-        "    - ref: restya\n      receives:\n        kunder: [identification]\n",
-        "",
-    )
+    customers = "        kunder: [identification, communication]\n"
+    for following in ("    - ref: e-conomic", "    - ref: meistertask"):
+        repo.patch(
+            record,
+            customers + "        medarbejdere: [identification]\n" + following,
+            customers + following,
+        )
+    repo.patch(record, "    - ref: restya\n      receives:\n        kunder: [identification]\n", "")
     result = ropa("diff", "HEAD", "--root", repo.root, "--format", "json")
     found = changes(result)
     group = ("data_subjects", "groups", "[kunder]", "categories")
-    assert ("special-category-added", "support", group) in found
-    assert ("data-category-added", "support", group) in found
+    assert ("special-category-added", "supporthenvendelser", group) in found
+    assert ("data-category-added", "supporthenvendelser", group) in found
     text = ropa("diff", "HEAD", "--root", repo.root).stdout
     assert "Efter:  helbredsoplysninger (health_genetic)" in text
     assert (
         "subject-group-removed",
-        "support",
+        "supporthenvendelser",
         ("data_subjects", "groups", "[medarbejdere]"),
     ) in found
-    assert ("recipient-removed", "support", ("recipients", "internal", "[restya]")) in found
+    removed = ("recipients", "internal", "[restya]")
+    assert ("recipient-removed", "supporthenvendelser", removed) in found
     assert (
         "recipient-changed",
-        "support",
+        "supporthenvendelser",
         ("recipients", "internal", "[google-workspace]", "receives", "medarbejdere"),
     ) in found
 
@@ -261,7 +265,7 @@ def test_an_edited_transfer_is_one_change_and_a_renamed_heavily_edited_file_is_n
     repo, ropa
 ):
     repo.patch(
-        "records/support.yaml",
+        "records/supporthenvendelser.yaml",
         "      recipient: zendesk\n      mechanism: adequacy\n",
         "      recipient: zendesk\n      mechanism: scc\n",
     )
@@ -277,7 +281,7 @@ def test_an_edited_transfer_is_one_change_and_a_renamed_heavily_edited_file_is_n
     found = changes(result)
     assert (
         "transfer-changed",
-        "support",
+        "supporthenvendelser",
         ("transfers", "items", "[US · zendesk]", "mechanism"),
     ) in found
     assert ("record-added", "ansaettelse", ()) in found
@@ -287,8 +291,8 @@ def test_an_edited_transfer_is_one_change_and_a_renamed_heavily_edited_file_is_n
 
 def test_a_new_key_is_a_new_transfer_but_a_renamed_group_id_is_the_same_group(repo, ropa):
     repo.patch("records/support.yaml", "    - country: MK\n", "    - country: RS\n")
-    text = (repo.root / "records/support.yaml").read_text(encoding="utf-8")
-    (repo.root / "records/support.yaml").write_text(
+    text = (repo.root / "records/supporthenvendelser.yaml").read_text(encoding="utf-8")
+    (repo.root / "records/supporthenvendelser.yaml").write_text(
         text.replace("id: medarbejdere", "id: ansatte").replace("medarbejdere: [", "ansatte: ["),
         encoding="utf-8",
     )
@@ -306,7 +310,7 @@ def test_a_new_key_is_a_new_transfer_but_a_renamed_group_id_is_the_same_group(re
     assert ("transfer-added", "support", (*items, "[RS · support-mk]")) in found
     assert ("transfer-removed", "support", (*items, "[MK · support-mk]")) in found
     group = ("data_subjects", "groups", "[ansatte]", "id")
-    assert ("subject-group-changed", "support", group) in found
+    assert ("subject-group-changed", "supporthenvendelser", group) in found
     assert not any(
         code.startswith("subject-group-") and code != "subject-group-changed"
         for code, _, _ in found
@@ -321,7 +325,7 @@ def test_wording_only_and_dates(repo, ropa):
         "Alt afhængig af vores kundes behov.",
         "Alt afhængig af vores kundes  behov",
     )
-    repo.patch("records/support.yaml", "updated: 2021-03-10", "updated: 2026-11-20")
+    repo.patch("records/support.yaml", "updated: 2026-12-01", "updated: 2026-12-02")
     result = ropa("diff", "HEAD", "--root", repo.root, "--format", "json")
     assert changes(result) == {
         ("wording", "support", ("data_subjects", "description")),
@@ -504,7 +508,7 @@ def test_a_register_in_a_subfolder_and_a_revision_without_it(repo, ropa, tmp_pat
     git(top, "commit", "-q", "-m", "the register")
     result = ropa("diff", "HEAD~1", "--root", top / "registers" / "dk", "--format", "json")
     document = json.loads(result.stdout)
-    assert sum(c["code"] == "record-added" for c in document["changes"]) == 6
+    assert sum(c["code"] == "record-added" for c in document["changes"]) == 7
     assert [p["code"] for p in document["problems"]] == ["no-register"]
 
 
@@ -676,7 +680,7 @@ def test_check_against_warns_when_content_changed_but_updated_did_not(repo, ropa
         repo.root.joinpath("records/support.yaml")
         .read_text()
         .split("\n")
-        .index("updated: 2021-03-10")
+        .index("updated: 2026-12-01")
     )
     assert found[0]["line"] == line + 1
     assert ropa("check", "--root", repo.root, "--against", "HEAD", "--strict").code == 1

@@ -173,7 +173,7 @@ def test_the_editor_flags_what_ropa_check_flags_at_the_same_lines(register: Path
 
 
 def test_the_editor_completes_data_categories(register: Path, editor: Editor):
-    path = register / "records" / "support.yaml"
+    path = register / "records" / "supporthenvendelser.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
     line = next(
         i for i, text in enumerate(lines, 1) if text.strip() == "categories: [identification]"

@@ -175,20 +175,74 @@ def test_the_example_holds_the_seeds_open_questions_as_open_points_not_facts():
     support = yaml.safe_load((REPO / "records/support.yaml").read_text(encoding="utf-8"))
     mk = next(t for t in support["transfers"]["items"] if t["country"] == "MK")
     assert mk["mechanism"]["state"] == "to-be-verified" and "documentation" not in mk
-    kinds = [p["kind"] for p in support["open_points"]]
-    assert kinds == ["to-verify", "question", "assumption"]
+    points = [(p["kind"], p["about"]) for p in support["open_points"]]
+    assert points[:2] == [
+        ("to-verify", "transfers"),
+        ("question", "transfers"),
+    ]  # mechanism, entity
+    # since the split (issue 10) the re-labelled second "kunder" block is in Supporthenvendelser
+    requests = yaml.safe_load((REPO / "records/supporthenvendelser.yaml").read_text("utf-8"))
+    relabelled = requests["open_points"][0]
+    assert relabelled["kind"] == "assumption" and relabelled["about"] == "data_subjects"
+    assert "medarbejdere" in relabelled["description"]
     catalogue = (REPO / "catalogue.yaml").read_text(encoding="utf-8")
     assert "DOOEL" not in catalogue  # the seed names no Macedonian company
     assert "DOOEL" not in (REPO / "records/loenadministration.yaml").read_text(encoding="utf-8")
     shown = outputs(_example_out(), "support")["docx"]
     assert "Standardkontraktbestemmelser" not in shown.split("Tekniske og organisatoriske")[0]
     assert "Nordmakedonien (MK): Kundeservice i Nordmakedonien — Skal verificeres" in shown
-    # the seed's own wording of the customers' checklist line
-    assert "Identifikationsoplysninger, herunder navn, telefonnummer og e-mail" in shown
+    # the seed's own wording of the customers' checklist line, where the customers' block went
+    requests_shown = outputs(_example_out(), "supporthenvendelser")["docx"]
+    assert "Identifikationsoplysninger, herunder navn, telefonnummer og e-mail" in requests_shown
     # null parties are explicit states, shown as words
     org = (REPO / "organisation.yaml").read_text(encoding="utf-8")
     assert "null" not in yaml.safe_load(org).values()
     assert "Ikke relevant — Virksomheden er etableret i Danmark" in shown
+
+
+def test_the_example_register_is_legally_right():
+    """Issue 10's review of the example: the only findings are open points and the one gap the
+    seed leaves (no agreement for the staff in North Macedonia); processor records state no basis
+    of their own and no employees; both processor records name the same sub-processor as the
+    catalogue; the newsletter's tracking rests on consent; the CPR, Art. 9(2)(b) and Art. 10
+    grounds are structured; Kundeforhold has no prospects."""
+    found = findings(REPO)
+    assert {code for code, _ in found} == {"open-point", "processor-without-agreement"}
+    assert [p for code, p in found if code != "open-point"] == ["catalogue.yaml"]  # support-mk
+    register = _read(REPO)
+    records = {a.id: a.record for a in register.activities}
+    processors = {i: r for i, r in records.items() if r.role == "processor"}
+    assert sorted(processors) == ["kampagneudsendelse", "support"]
+    for record in processors.values():
+        assert record.lawful_basis is None and record.controllers
+        assert all(
+            "employment" not in g.categories and g.name != "medarbejdere"
+            for g in record.data_subjects.groups
+        )
+    subs = {i: {u.ref for u in r.recipients.processors} for i, r in processors.items()}
+    assert subs["kampagneudsendelse"] == subs["support"] - {"support-mk"} == {"google-cloud"}
+    google = register.catalogue.systems["google-cloud"]
+    assert (google.kind, google.vendor, google.authorisation) == (
+        "processor",
+        "Google Ireland Ltd.",
+        "general",
+    )
+    requests = records["supporthenvendelser"]
+    assert requests.role == "controller" and requests.lawful_basis.grounds
+    newsletter = records["nyhedsbrev"].lawful_basis
+    (tracking,) = [g for g in newsletter.grounds if "klik" in g.applies_to]
+    assert tracking.art6 == ["a"] and [s.law for s in tracking.statutes] == [
+        "cookiebekendtgørelsen"
+    ]
+    payroll = records["loenadministration"].lawful_basis
+    assert {(s.law, s.section) for s in payroll.statutes} == {
+        ("databeskyttelsesloven", "§ 11, stk. 2, nr. 1"),
+        ("databeskyttelsesloven", "§ 12, stk. 1"),
+        ("databeskyttelsesloven", "§ 8, stk. 3"),
+    }
+    customers = records["kundeforhold"].data_subjects
+    said = [customers.description, *(g.name for g in customers.groups)]
+    assert not any("prospekt" in str(text).lower() for text in said)
 
 
 # --- reviews, approval, version --------------------------------------------------------------
@@ -284,8 +338,10 @@ def test_a_relative_link_to_a_companion_document_stays_a_link(register, tmp_path
 
 def test_each_processor_shows_its_legal_entity_agreement_and_countries():
     shown = outputs(_example_out(), "support")["docx"]
-    assert "Juridisk enhed: Zendesk, Inc." in shown
-    assert "Behandles i: Irland og USA" in shown
+    assert "Juridisk enhed: Google Ireland Ltd." in shown
+    assert "Behandles i: Belgien og USA" in shown
+    assert "Etableret i: Irland" in shown
+    assert "Godkendelse som underdatabehandler: Generel godkendelse" in shown
     # the processor with no agreement shows the gap, not a blank
     mk = shown.split("Kundeservice i Nordmakedonien (support")[1]
     assert mk.split("modtager om")[0].count("Databehandleraftale: Ikke udfyldt") == 1

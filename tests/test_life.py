@@ -198,12 +198,15 @@ def five_commits(reg) -> None:
     commit(reg, "kundeforhold: correspondence kept 5 years", "2026-11-06")
     (reg.root / "records/nyhedsbrev.yaml").rename(reg.root / "records/nyhedsbreve.yaml")
     commit(reg, "rename nyhedsbrev to nyhedsbreve", "2026-11-07")
-    path = reg.root / "records/support.yaml"
+    path = reg.root / "records/supporthenvendelser.yaml"
     text = path.read_text(encoding="utf-8")
-    zendesk = "    - ref: zendesk\n      receives:\n        kunder: [identification]\n"
+    zendesk = (
+        "    - ref: zendesk\n      receives:\n        kunder: [identification, communication]\n"
+    )
+    assert text.count("  internal:\n" + zendesk) == 1
     text = text.replace("  internal:\n" + zendesk, "  internal:\n")
     path.write_text(text.replace("  processors:\n", zendesk + "  processors:\n"), encoding="utf-8")
-    commit(reg, "support: reorder the internal systems", "2026-11-08")
+    commit(reg, "supporthenvendelser: reorder the internal systems", "2026-11-08")
     reg.patch("organisation.yaml", "- dpo@marketingplatform.com", "- privacy@marketingplatform.com")
     commit(reg, "Merge pull request #14 from acme/dpo", "2026-11-09")
     reg.remove("records/rekruttering.yaml")
@@ -222,7 +225,7 @@ def test_the_change_log_lists_each_commit_per_activity_newest_first(repo):
         (5, "support", ("transfer-added",), 12),
     ]
     assert {line.codes for line in log.lines[5:]} == {("record-added",)}  # the first commit
-    assert len(log.lines[5:]) == 6 and log.total == 11
+    assert len(log.lines[5:]) == 7 and log.total == 12
     assert {line.author for line in log.lines} == {"Mette DPO"}
     assert log.lines[0].title == "Rekruttering"
 
@@ -259,7 +262,7 @@ def test_since_cap_and_off(repo, ropa):
     by_revision = history(repo.root, since="HEAD~2")
     assert [line.date.day for line in by_revision.lines] == [10, 9]
     capped = history(repo.root, cap=2)
-    assert len(capped.lines) == 2 and capped.total == 11
+    assert len(capped.lines) == 2 and capped.total == 12
     out = build(ropa, repo, "--changelog-since", "2026-11-09", "--format", "md")
     text = (out / "register.md").read_text(encoding="utf-8")
     assert "Ændringer siden 2026-11-09." in text and "| 6. november 2026 |" not in text
@@ -272,7 +275,7 @@ def test_a_capped_log_says_so(repo, monkeypatch, ropa):
     monkeypatch.setattr(changelog, "CAP", 3)
     out = build(ropa, repo, "--format", "md")
     text = (out / "register.md").read_text(encoding="utf-8")
-    assert "Viser de nyeste 3 af 11 ændringer; resten findes i git-historikken." in text
+    assert "Viser de nyeste 3 af 12 ændringer; resten findes i git-historikken." in text
 
 
 def test_a_bad_since_is_a_usage_error(repo, ropa):
@@ -373,6 +376,6 @@ def test_a_register_with_its_change_log_imports_the_same_activities(repo, ropa, 
     result = ropa("import", out / "register.docx", out / "register-processor.docx", "--into", into)
     assert result.code == 0, result.stderr
     records = {p.stem: p.read_text(encoding="utf-8") for p in (into / "records").glob("*.yaml")}
-    assert len(records) == 5, sorted(records)  # rekruttering was removed in the history
+    assert len(records) == 6, sorted(records)  # rekruttering was removed in the history
     leaked = [name for name, text in records.items() if "Mette DPO" in text or "#12" in text]
     assert leaked == []  # no line of the log became part of the last activity

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
+import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -259,3 +262,31 @@ def test_destination_names_are_libreoffices():
     assert pdf._destination("a-B9") == "a-B9"
     assert pdf._destination("æ b") == "E620b"
     assert pdf._destination("€") == "20AC"
+
+
+def test_another_libreoffice_lays_the_register_out_again(register, tmp_path):
+    """The PDF's cache key holds LibreOffice's version: the same register and the same
+    LibreOffice link the previous PDF (same inode); another version prints it afresh."""
+    require_client("libreoffice")
+    real = shutil.which("soffice")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    wrapper = fake / "soffice"
+    wrapper.write_text(
+        '#!/bin/sh\nif [ "$1" = --version ]; then echo "LibreOffice 99.0 (test)"; exit 0; fi\n'
+        f'exec "{real}" "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    root, out = register().root, tmp_path / "out"
+    env = {**os.environ, "ROPA_CACHE_DIR": str(tmp_path / "cache")}
+    argv = [sys.executable, "-m", "ropa_build", "build", "--root", str(root), "--out", str(out)]
+    argv += ["--format", "pdf", "--today", "2026-11-25"]
+
+    def pdf_inode(path: str) -> int:
+        done = subprocess.run(argv, env={**env, "PATH": path}, capture_output=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return (out / "register.pdf").stat().st_ino
+
+    first = pdf_inode(os.environ["PATH"])
+    assert pdf_inode(os.environ["PATH"]) == first  # nothing changed: linked
+    assert pdf_inode(f"{fake}{os.pathsep}{os.environ['PATH']}") != first

@@ -51,19 +51,19 @@ def brief_commit(reg) -> None:
     """The issue's commit: a transfer added, two words of a purpose edited, a recipient removed,
     a checklist mark added, an activity deleted — by another author."""
     reg.patch(
-        "records/support.yaml",
+        "records/supporthenvendelser.yaml",
         "  items:\n",
         "  items:\n    - country: IN\n      recipient: Supportcenter i Indien\n"
         "      mechanism: scc\n      documentation: Standardkontraktbestemmelser (2021/914).\n",
     )
     reg.patch(
-        "records/support.yaml",
+        "records/supporthenvendelser.yaml",
         "    - ref: meistertask\n      receives:\n        kunder: [identification]\n"
         "    - ref: restya",
         "    - ref: restya",
     )
     reg.patch(
-        "records/support.yaml",
+        "records/supporthenvendelser.yaml",
         "name: medarbejdere\n      categories: [identification]",
         "name: medarbejdere\n      categories: [identification, trade_union]",
     )
@@ -322,7 +322,11 @@ def test_the_brief_commit_accepts_into_head_and_rejects_into_base(
     root, base, head = made(ropa, scratch, tmp_path, wml_schema, brief_commit)
     # Only the three activities that changed, in the register's order.
     assert_accept_and_reject(
-        root, head, ["kundeforhold", "support"], base, ["kundeforhold", "nyhedsbrev", "support"]
+        root,
+        head,
+        ["kundeforhold", "supporthenvendelser"],
+        base,
+        ["kundeforhold", "nyhedsbrev", "supporthenvendelser"],
     )
     body = etree.tostring(root, encoding="unicode")
     deleted = ["".join(d.itertext()) for d in root.iter(w("del")) if len(d)]
@@ -395,9 +399,11 @@ def test_libreoffice_lists_the_author_and_accepts_and_rejects_into_the_two_regis
     head = build(ropa, scratch.root, tmp_path / "head")
     out = tmp_path / "changes.docx"
     changes_docx(ropa, scratch, out)
-    plain_docs = [head / "activities" / f"{a}.docx" for a in ("kundeforhold", "support")]
+    changed = ("kundeforhold", "supporthenvendelser")
+    plain_docs = [head / "activities" / f"{a}.docx" for a in changed]
     plain_docs += [
-        base / "activities" / f"{a}.docx" for a in ("kundeforhold", "nyhedsbrev", "support")
+        base / "activities" / f"{a}.docx"
+        for a in ("kundeforhold", "nyhedsbrev", "supporthenvendelser")
     ]
     (tmp_path / "profile").mkdir()
     done = subprocess.run(
@@ -431,14 +437,14 @@ def test_every_kind_of_change_accepts_and_rejects_exactly(scratch, ropa, tmp_pat
 
     def change(scratch):
         scratch.patch(
-            "records/support.yaml",
+            "records/supporthenvendelser.yaml",
             "    - id: medarbejdere\n      name: medarbejdere\n      categories: [identification]\n"
             "      details: Navn, adresse, telefonnummer, e-mail.\n",
             "    - id: leverandorer\n      name: leverandører\n"
             "      categories: [financial, health_genetic]\n"
             "      details: Navn og **bankoplysninger**.\n",
         )
-        path = scratch.root / "records/support.yaml"
+        path = scratch.root / "records/supporthenvendelser.yaml"
         path.write_text(
             path.read_text(encoding="utf-8").replace(
                 "        medarbejdere: [identification]\n", ""
@@ -477,9 +483,9 @@ def test_every_kind_of_change_accepts_and_rejects_exactly(scratch, ropa, tmp_pat
     assert_accept_and_reject(
         root,
         head,
-        ["kundeforhold", "ny-aktivitet", "support"],
+        ["kundeforhold", "ny-aktivitet", "support", "supporthenvendelser"],
         base,
-        ["kundeforhold", "support"],
+        ["kundeforhold", "support", "supporthenvendelser"],
     )
     rows_added = [r for r in root.iter(w("tr")) if r.find(f"{w('trPr')}/{w('ins')}") is not None]
     rows_removed = [r for r in root.iter(w("tr")) if r.find(f"{w('trPr')}/{w('del')}") is not None]
@@ -495,7 +501,7 @@ def test_the_whole_register_with_full_accepts_into_register_docx(
     root, base, head = made(ropa, scratch, tmp_path, wml_schema, brief_commit, "--full")
     head_ids = sorted(p.stem for p in (head / "activities").glob("*.docx"))
     base_ids = sorted(p.stem for p in (base / "activities").glob("*.docx"))
-    assert len(head_ids) == 5
+    assert len(head_ids) == 6
     assert_accept_and_reject(root, head, head_ids, base, base_ids)
 
 
@@ -630,7 +636,7 @@ def test_a_processor_record_made_a_controller_record_changes_its_sections(
         path = reg.root / "records/support.yaml"
         text = path.read_text(encoding="utf-8").replace("role: processor", "role: controller")
         text, count = re.subn(
-            r"controllers:\n(  .*\n)+\nprocessing: \|\n(  .*\n)+",
+            r"controllers:\n(  .*\n)+\nprocessing: \|\n(  .*\n|\n)+",
             "lawful_basis:\n  art6: [b]\n  description: Aftalen med kunden.\n",
             text,
         )

@@ -100,6 +100,16 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# The seed's Support document was split (issue 10): support on the customer's behalf inside their
+# account stayed in "support" (processor), the support requests themselves and the systems that
+# hold them went to "supporthenvendelser" (controller). The seed's rows by the record they are in.
+SPLIT = {
+    "Oplysninger, som behandles om kunder": "supporthenvendelser",
+    "Interne systemer": "supporthenvendelser",
+    "Underleverandører / systemer": "supporthenvendelser",
+}
+
+
 def seed_cells() -> dict[str, list[str]]:
     """The seed's values by the row (description column) they belong in, read from the seed."""
     seed = SEED.read_text(encoding="utf-8")
@@ -141,11 +151,12 @@ def seed_cells() -> dict[str, list[str]]:
         "Underleverandører / systemer": [
             "Zendesk",
             "Google Workspace",
-            "Google Cloud",
             "E-conomic",
             "MeisterTask",
             "Visma",
         ],
+        # Google Cloud hosts the platform, where the customers' data are: Support's sub-processor.
+        "Underleverandører / systemer (support)": ["Google Cloud"],
         "Oplysninger om overførsel af personoplysninger til tredjelande eller internationale "
         "organisationer": [transfer],
         "Tidspunkt for sletning af oplysninger": [deletion],
@@ -157,19 +168,22 @@ def seed_cells() -> dict[str, list[str]]:
 
 
 def test_seed_values_sit_in_their_cells(example_out: Path) -> None:
-    """Each of the seed's values is in the content cell of the row it belonged to in the seed."""
-    table = docx.Document(str(example_out / "activities" / "support.docx")).tables[0]
-    content: dict[str, str] = {}
-    for row in table.rows:
-        description, value = normalise(row.cells[1].text), normalise(row.cells[2].text)
-        for wanted in seed_cells():
-            if description.startswith(wanted):
-                content.setdefault(wanted, value)
-    misplaced = {
-        row: [v for v in values if normalise(v) not in content.get(row, "")]
-        for row, values in seed_cells().items()
-    }
-    assert not {row: v for row, v in misplaced.items() if v}, misplaced
+    """Each of the seed's values is in the content cell of the row it belonged to in the seed, in
+    the document of the record the split put that row in (SPLIT; the rest stayed in Support)."""
+
+    def cells(record: str) -> list[tuple[str, str]]:
+        table = docx.Document(str(example_out / "activities" / f"{record}.docx")).tables[0]
+        return [(normalise(r.cells[1].text), normalise(r.cells[2].text)) for r in table.rows]
+
+    rows = {record: cells(record) for record in ("support", "supporthenvendelser")}
+    misplaced = {}
+    for key, values in seed_cells().items():
+        wanted, _, record = key.partition(" (")
+        record = record.rstrip(")") or SPLIT.get(wanted, "support")
+        content = next((v for d, v in rows[record] if d.startswith(wanted)), "")
+        if missing := [v for v in values if normalise(v) not in content]:
+            misplaced[key] = (record, missing)
+    assert not misplaced, misplaced
 
 
 def test_support_document_title_and_month(example_out: Path) -> None:
@@ -178,20 +192,24 @@ def test_support_document_title_and_month(example_out: Path) -> None:
     ]
     assert paragraphs[:2] == [
         "Behandlingsaktiviteter vedrørende Support (databehandler)",
-        "Marts 2021",
+        "December 2026",  # the month it was last updated (the split); the seed's was March 2021
     ]
 
 
 def test_seed_checklist_marks(example_out: Path) -> None:
-    """Each subject group lists every always-listed category; only identification is marked,
-    the customers' in the seed's wording (SubjectGroup.wording)."""
-    table = docx.Document(str(example_out / "activities" / "support.docx")).tables[0]
+    """The seed's two checklist blocks (in Supporthenvendelser since the split) list every
+    always-listed category; identification is marked, the customers' in the seed's wording
+    (SubjectGroup.wording), and the customers' correspondence (the chats and tickets)."""
+    document = example_out / "activities" / "supporthenvendelser.docx"
+    table = docx.Document(str(document)).tables[0]
     rows = [[c.text for c in row.cells] for row in table.rows]
     checklist = [r for r in rows if r[1] == "" and r[2] != r[3]]
     marked = [r[2] for r in checklist if r[3] == "x"]
-    assert len(checklist) == 2 * 8  # two groups × (identification + 6 Art. 9 lines + Art. 10)
+    # two groups × (identification + 6 Art. 9 lines + Art. 10), and the customers' correspondence
+    assert len(checklist) == 2 * 8 + 1
     assert marked == [  # the customers' line in the seed's own wording (no address), then staff's
         "Identifikationsoplysninger, herunder navn, telefonnummer og e-mail",
+        "Korrespondance og henvendelser",
         "Identifikationsoplysninger, herunder navn, adresse, telefonnummer og e-mail",
     ]
 
@@ -311,7 +329,7 @@ def test_english_labels(tmp_path: Path) -> None:
     out = build(REPO, tmp_path / "en", "--lang", "en")
     document = docx.Document(str(out / "activities" / "support.docx"))
     assert document.paragraphs[0].text == "Processing activities concerning Support (processor)"
-    assert document.paragraphs[1].text == "March 2021"
+    assert document.paragraphs[1].text == "December 2026"
     html = (out / "register-processor.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html and "Record of processing activities (processor)" in html
     assert "<strong>North Macedonia (MK)</strong>" in html  # country names follow the language

@@ -222,6 +222,18 @@ def test_the_criminal_ground_is_no_longer_special_without_condition(register):
     assert "criminal-data-without-ground" in codes and "special-without-condition" not in codes
 
 
+def test_an_acceptance_of_the_old_rule_says_how_to_migrate(register):
+    """A record that accepted special-without-condition for its Art. 10 data (before it moved
+    to its own rule) is told to accept criminal-data-without-ground instead."""
+    old = "accepted:\n  - {rule: special-without-condition, reason: Straffeattest efter aftale.}\n"
+    reg = patched(register, [(KUNDER, CATEGORIES, WITH_CRIMINAL)])
+    (plain,) = [p for p in findings(reg.root) if p.code == "criminal-data-without-ground"]
+    reg.patch(KUNDER, "recipients:", old + "recipients:")
+    (said,) = [p for p in findings(reg.root) if p.code == "criminal-data-without-ground"]
+    assert "accept criminal-data-without-ground instead" in said.hint
+    assert "instead" not in plain.hint
+
+
 def test_a_condition_for_part_of_the_activity_is_a_condition(register):
     reg = patched(
         register,

@@ -92,6 +92,7 @@ def test_the_action_is_a_composite_action_installing_itself():
         "fail-on-open-points",
         "lang",
         "artifact-name",
+        "cache",
         "python-version",
     }
     for name, value in spec["inputs"].items():
@@ -229,10 +230,22 @@ def test_the_action_steps_run_on_the_example_register(register, tmp_path: Path):
     """Each shell step of action.yml checks and builds a register in a subfolder."""
     workspace, reg = _workspace(register, tmp_path)
     ran = _run_steps(workspace, tmp_path, root="registers/dk")
-    assert ran == {"Date the build by the last commit": 0, "Check": 0, "Build": 0}
-    assert dict(_lines(tmp_path / "env"))["SOURCE_DATE_EPOCH"] == str(
+    assert ran == {
+        "Date the build by the last commit": 0,
+        "Use the render cache": 0,
+        "Check": 0,
+        "Build": 0,
+    }
+    env = dict(_lines(tmp_path / "env"))
+    assert env["SOURCE_DATE_EPOCH"] == str(
         int(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC).timestamp())
     )
+    # the build filled the folder actions/cache saves (restored before it, saved after the job)
+    assert any(Path(env["ROPA_CACHE_DIR"]).iterdir())
+    cache = next(
+        s for s in action()["runs"]["steps"] if s.get("uses", "").startswith("actions/cache@")
+    )
+    assert cache["with"]["path"] == "${{ runner.temp }}/ropa-cache"
     assert dict(_lines(tmp_path / "output")) == {"output": "registers/dk/output"}
     assert (reg.root / "output" / "register.docx").is_file()
 

@@ -39,6 +39,10 @@ class _Report(_Shape):
     title: str
     working_tree: str
     summary: str
+    # Counted words, singular then plural: ["{n} change", "{n} changes"].
+    changes: tuple[str, str]
+    activities: tuple[str, str]
+    review: tuple[str, str]
     file: str
     no_changes: str
     field: str

@@ -74,9 +74,7 @@ def summary_rows(
     """The report's summary line, and per part (organisation, catalogue, each activity) a
     (field, code and meaning) row per change: the Word changes document's first page."""
     words = meanings.words[lang]
-    line = (
-        words["summary"].format(**_summary(changes, meanings)) if changes else words["no_changes"]
-    )
+    line = summary_line(changes, meanings, lang)
     groups = []
     for heading, items in _groups([_named(c, categories or {}) for c in changes], meanings, lang):
         rows = []
@@ -87,6 +85,18 @@ def summary_rows(
             rows.append((_field_label(change, lang, words), meaning))
         groups.append((heading, rows))
     return line, groups
+
+
+def summary_line(changes: list[Change], meanings: Meanings, lang: str) -> str:
+    """ "4 changes affecting 6 activities; 3 need DPO review" ("1 change affecting 1 activity;
+    1 needs …"), or that nothing changed."""
+    words = meanings.words[lang]
+    if not changes:
+        return words["no_changes"]
+    counts = _summary(changes, meanings)
+    return words["summary"].format(
+        **{key: words[key][n != 1].format(n=n) for key, n in counts.items()}
+    )
 
 
 def _summary(changes: list[Change], meanings: Meanings) -> dict[str, int]:
@@ -202,9 +212,7 @@ def _text(base, head, head_label, changes, meanings, lang, colour) -> str:
         return f"{style}{text}{_RESET}" if colour else text
 
     lines = [paint(_BOLD, _visible(f"{words['title']}: {base.label} → {head_label}"))]
-    lines.append(
-        words["summary"].format(**_summary(changes, meanings)) if changes else words["no_changes"]
-    )
+    lines.append(summary_line(changes, meanings, lang))
     for side, label, problems in _sides(base, head, head_label):
         lines += ["", _visible(words["problems"].format(side=side.upper(), label=label))]
         lines += [f"  {_visible(str(p))}" for p in problems]
@@ -256,7 +264,7 @@ def _reaches(change: Change, head: Snapshot, words: dict[str, str]) -> str:
 def _markdown(base, head, head_label, changes, meanings, lang, long) -> str:
     words = meanings.words[lang]
     limit = SUMMARY_LIMIT if long else COMMENT_LIMIT
-    summary = words["summary"].format(**_summary(changes, meanings))
+    summary = summary_line(changes, meanings, lang)
     top = [
         MARKER,
         f"### {_md(words['title'])}",

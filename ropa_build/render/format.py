@@ -77,6 +77,11 @@ class Format:
     ) -> Iterable[Output]:
         raise NotImplementedError
 
+    def made_with(self) -> str:
+        """What else its register-wide files depend on, for their cache key: the version of an
+        outside program that lays them out (the pdf format's LibreOffice)."""
+        return ""
+
 
 class TemplateFormat(Format):
     """A format that is one Jinja template of the whole register (Markdown, HTML).

@@ -87,6 +87,13 @@ class Pdf(Format):
     def piece(self, activity: Activity, view: ActivityView) -> Any:
         return self.docx.piece(activity, view)
 
+    def made_with(self) -> str:
+        """LibreOffice's version: another one lays out, and numbers pages, differently."""
+        run = subprocess.run(
+            [_soffice(), "--version"], capture_output=True, text=True, timeout=120, check=False
+        )
+        return run.stdout.strip()
+
     def summary(self, piece: Any) -> Any:
         return self.docx.summary(piece)
 

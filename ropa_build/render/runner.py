@@ -73,7 +73,8 @@ def render(
                 view = dataclasses.replace(view, activities=tuple(d.head for d in mine))
                 # All of a register-wide file's inputs as one key: if the previous output was
                 # made from the same, its files are linked and the format is not assembled.
-                context = work.context + view.key()  # the provenance and the change log too
+                # the provenance and the change log too, and an outside program's version
+                context = work.context + view.key() + fmt.made_with()
                 whole = _whole(cache, context, f"{fmt.name}:{role}", [d.key for d in mine])
                 if not staging.link_made_from(whole):
                     spilled = [d.spilled[fmt.name] for d in mine]

@@ -257,7 +257,7 @@ class Sections:
             if system.established:
                 place = self._destination(system.established)
                 nodes += [Break(), Text(f"{self.labels['extra']['established']}: {place}")]
-            if system.authorisation:
+            if system.authorisation and self._processor():  # how a sub-processor was allowed
                 how = self.labels["extra"]["authorisations"][system.authorisation]
                 nodes += [Break(), Text(f"{self.labels['extra']['authorisation']}: {how}")]
             if system.kind == "processor":

@@ -184,8 +184,10 @@ def _consent_in_employment(register: Register, today: dt.date) -> Iterator[Findi
     on consent, §§ 21–24). A record about employees — a subject group marked with the data
     category ``employment`` — that relies on consent (Art. 6(1)(a), or explicit consent under
     Art. 9(2)(a)) should rest on another basis (the contract, a legal obligation, legitimate
-    interest; for special categories Art. 9(2)(b) with databeskyttelsesloven § 12). Where
-    consent really is free (refusing has no consequence), accept the warning with the reason."""
+    interest; for special categories Art. 9(2)(b) with databeskyttelsesloven § 12). A basis
+    stated for the employees' group alone (a ``grounds`` entry naming the group by id or name)
+    counts too. Where consent really is free (refusing has no consequence), accept the warning
+    with the reason."""
     for activity in controllers(register):
         basis = given(activity.record.lawful_basis)
         staff = employees(activity)
@@ -202,3 +204,20 @@ def _consent_in_employment(register: Register, today: dt.date) -> Iterator[Findi
                     "use another basis (b, c or f; for special categories Art. 9(2)(b)), or "
                     "accept the warning with why refusing has no consequence",
                 )
+        named = {g.id for g in groups(activity) if g.id in staff}
+        named |= {g.name.casefold() for g in groups(activity) if g.id in staff}
+        for i, ground in enumerate(basis.grounds):  # a basis for the employees' group alone
+            if ground.applies_to.strip().casefold() not in {n.casefold() for n in named}:
+                continue
+            for article in ("art6", "art9"):
+                letters = getattr(ground, article)
+                if "a" in letters:
+                    yield Finding(
+                        activity.source,
+                        ("lawful_basis", "grounds", i, article, letters.index("a")),
+                        f"consent ({article.replace('art', 'Art. ')}, letter a) for the "
+                        f"employees' group '{ground.applies_to}': consent is rarely freely "
+                        "given in employment",
+                        "use another basis (b, c or f; for special categories Art. 9(2)(b)), "
+                        "or accept the warning with why refusing has no consequence",
+                    )

@@ -219,11 +219,21 @@ def _criminal_data_without_ground(register: Register, today: dt.date) -> Iterato
         return bool(basis.art10) or cited or _ground_for(basis, (*ids, *_CRIMINAL_WORDS))
 
     for activity, where, named in _without_ground(register, "art10", grounded):
+        # Until December 2026 special-without-condition covered Art. 10 data too: a record
+        # that accepted it then is told how to carry its acceptance over.
+        moved = any(a.rule == "special-without-condition" for a in activity.record.accepted)
         yield Finding(
             activity.source,
             where,
             f"criminal-offence data (Art. 10) is processed ({', '.join(named)}) without its "
             "legal ground",
             "add `art10:` under `lawful_basis`, e.g. 'databeskyttelsesloven § 8, stk. 3', or the "
-            "statute that authorises it",
+            "statute that authorises it"
+            + (
+                "; this record accepts special-without-condition, which no longer covers "
+                "Art. 10 data: if that acceptance was for them, accept "
+                "criminal-data-without-ground instead"
+                if moved
+                else ""
+            ),
         )

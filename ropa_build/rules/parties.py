@@ -225,9 +225,11 @@ def _processor_without_agreement(register: Register, today: dt.date) -> Iterator
     """A processor processes only under a contract or other legal act that sets out the subject
     matter, duration, nature and purpose of the processing and the processor's obligations
     (Art. 28(3)); a sub-processor under the same obligations (Art. 28(4)). Each catalogue entry
-    of ``kind: processor`` says where its agreement is (``dpa``)."""
+    of ``kind: processor`` says where its agreement is (``dpa``). An entry that is the
+    organisation's own staff (``same_entity: true``, e.g. employees working from abroad) is no
+    other party, so it needs none."""
     for key, system in register.catalogue.systems.items():
-        if system.kind == "processor" and not system.dpa:
+        if system.kind == "processor" and not system.dpa and not system.same_entity:
             yield Finding(
                 register.sources[1],
                 ("systems", key),

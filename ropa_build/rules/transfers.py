@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from ropa_build.errors import did_you_mean
 from ropa_build.models import ORGANISATION_PREFIX, given
-from ropa_build.rules.common import add_months, own_staff, recipient_uses, transfers, uses_in
+from ropa_build.rules.common import add_months, own_staff, transfers, uses_in
 from ropa_build.rules.data import employees
 from ropa_build.rules.registry import RECORD, Example, Finding, rule
 from ropa_build.validate import Register
@@ -345,29 +345,41 @@ def _unlisted_transfer(register: Register, today: dt.date) -> Iterator[Finding]:
     Guidelines 05/2021). Each such activity needs a transfer entry for that destination and
     recipient. The catalogue's ``same_entity`` says whether an entry is your own company: true
     (its employees working from abroad) is no transfer, though still a risk to record, and
-    draws nothing; false (another entity) is one; left out, the rule asks."""
+    draws nothing; false (another entity) is one; left out, the rule asks. An entry
+    organisation.yaml lists for every activity counts for each activity that does not name it."""
     systems = register.catalogue.systems
-    for activity, part, i, use in recipient_uses(register):
-        system = systems.get(use.ref)
-        listed = {
-            (t.country, t.recipient)
-            for t in (
-                given(activity.record.transfers).items if given(activity.record.transfers) else ()
-            )
-        }
-        if system is None or system.same_entity:  # own staff abroad: no transfer (05/2021)
-            continue
-        for country in system.countries:
-            if register.vocabulary.third_country(country) and (country, use.ref) not in listed:
-                yield Finding(
-                    activity.source,
-                    ("recipients", part, i, "ref"),
-                    f"'{use.ref}' processes data in {country}, but no "
-                    f"transfer to {country} names it",
-                    f"'{use.ref}' is another entity: add a transfer (country {country}, "
-                    f"recipient {use.ref}) and its mechanism"
-                    if system.same_entity is False
-                    else f"if '{use.ref}' is another entity (a vendor, a subsidiary), add a "
-                    f"transfer: country {country}, recipient {use.ref}, and its mechanism; if it "
-                    "is your own staff abroad, say `same_entity: true` in the catalogue",
-                )
+    every = register.organisation.recipients  # stated once: used by every activity
+    for activity in register.activities:
+        transfers = given(activity.record.transfers)
+        listed = {(t.country, t.recipient) for t in (transfers.items if transfers else ())}
+        own = [(("recipients", part, i, "ref"), use.ref) for part, i, use in uses_in(activity)]
+        named = {ref for _, ref in own}
+        shared = [
+            (("transfers",) if transfers else (), use.ref)
+            for use in (*every.internal, *every.processors)
+            if use.ref not in named
+        ]
+        for loc, ref in own + shared:
+            system = systems.get(ref)
+            if system is None or system.same_entity:  # own staff abroad: no transfer (05/2021)
+                continue
+            for country in system.countries:
+                if register.vocabulary.third_country(country) and (country, ref) not in listed:
+                    yield Finding(
+                        activity.source,
+                        loc,
+                        f"'{ref}' processes data in {country}, but no transfer to {country} "
+                        "names it"
+                        + (
+                            ""
+                            if ref in named
+                            else " (organisation.yaml lists it for every activity)"
+                        ),
+                        f"'{ref}' is another entity: add a transfer (country {country}, "
+                        f"recipient {ref}) and its mechanism"
+                        if system.same_entity is False
+                        else f"if '{ref}' is another entity (a vendor, a subsidiary), add a "
+                        f"transfer: country {country}, recipient {ref}, and its mechanism; if it "
+                        "is your own staff abroad, say `same_entity: true` in the catalogue",
+                        key=ref not in named,  # at the record's `transfers:` key
+                    )
