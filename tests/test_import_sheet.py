@@ -45,7 +45,7 @@ def test_the_ico_export_imports_and_exports_to_the_same_cells(ropa, tmp_path, la
     into = tmp_path / "imported"
     result = ropa("import", *sheets, "--into", into)
     assert result.code == 0
-    assert len(list((into / "records").glob("*.yaml"))) == 6
+    assert len(list((into / "records").glob("*.yaml"))) == len(list((REPO / "records").glob("*")))
     again = _export(ropa, into, tmp_path / "again", lang, "csv")
     for name in ("register-ico-controller.csv", "register-ico-processor.csv"):
         assert _cells(again / name) == _cells(built / name), name

@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ropa_build.importer import extras, fields, states
+from ropa_build.importer.basis import lawful_basis
 from ropa_build.importer.catalogue import Catalogue, countries, ident
 from ropa_build.importer.controllers import controllers
 from ropa_build.importer.entries import Entry
@@ -104,7 +105,7 @@ def record(
             _text(rec, key, entry, labels)
         elif key == "lawful_basis":
             stated = states.state(entry.paras, labels)
-            rec["lawful_basis"] = stated or fields.lawful_basis(entry.paras, labels)
+            rec["lawful_basis"] = stated or lawful_basis(entry.paras, labels)
         elif key in _PARTS:
             _recipients(rec, imported, entry, labels, catalogue, names)
         elif key == "transfers":

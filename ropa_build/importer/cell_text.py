@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ropa_build.importer import fields, states
+from ropa_build.importer.basis import lawful_basis
 from ropa_build.importer.grid import Para, Run
 from ropa_build.importer.labels import Labels
 from ropa_build.importer.text import plain_lines
@@ -103,7 +104,7 @@ def transfer_place(line: str, labels: Labels) -> tuple[object, str, str] | None:
 
 def letters(text: str, article: str, labels: Labels) -> list[str] | None:
     """Art. 6/9 letters: as the export writes them, as "6(1)(b)", or the ICO's words."""
-    found = fields.lawful_basis(paras(text), labels).get(article)
+    found = lawful_basis(paras(text), labels).get(article)
     if found:
         return found
     letters = re.findall(_ARTICLE[article] + r"\s*\(\s*([a-j])\s*\)", text)

@@ -1,5 +1,5 @@
-"""Read the content of one row into the record's structure: contacts, lawful basis, recipients,
-transfers, retention rules and accepted warnings.
+"""Read the content of one row into the record's structure: contacts, recipients, transfers,
+retention rules and accepted warnings (the lawful basis: :mod:`.basis`).
 
 Each reader understands what the build writes (so a register round-trips) and the looser forms
 people type; what it cannot read stays text in the field's description, never dropped. Phrases
@@ -120,39 +120,6 @@ def contacts(paras: list[Para]) -> list[dict]:
     else:
         found = [contact(plain_lines(paras))]
     return [c for c in found if c]
-
-
-def lawful_basis(paras: list[Para], labels: Labels) -> dict:
-    """Art. 6/9 letters and the Art. 10 ground from their own paragraphs; the rest explains."""
-    out: dict = {}
-    rest: list[Para] = []
-    for para in paras:
-        text = " ".join(para.text.split())
-        found = _basis_line(text, labels)
-        if found and found[0] not in out:
-            out[found[0]] = found[1]
-        else:
-            rest.append(para)
-    description = markdown(rest)
-    if description:
-        out["description"] = description
-    return out
-
-
-def _basis_line(text: str, labels: Labels) -> tuple[str, object] | None:
-    for art, forms in labels.basis.items():
-        for prefix, _ in forms:
-            if not text.lower().startswith(prefix.lower()):
-                continue
-            tail = text[len(prefix) :].strip()
-            if art == "art10":
-                return (art, tail) if tail else None
-            tokens = [t for t in re.split(r",|\s+og\s+|\s+and\s+|\s+", tail) if t]
-            letters = [t.strip("()") for t in tokens]
-            allowed = "abcdef" if art == "art6" else "abcdefghij"
-            if letters and all(len(x) == 1 and x in allowed for x in letters):
-                return art, letters
-    return None
 
 
 def split_names(text: str, names: dict[str, str]) -> list[str] | None:

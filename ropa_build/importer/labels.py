@@ -75,6 +75,7 @@ class Labels:
     country_words: set[str] = field(default_factory=set)  # "land": a transfer's country state
     reviewed_by: list[re.Pattern] = field(default_factory=list)  # "Senest gennemgået af {by}"
     every: set[str] = field(default_factory=set)  # a recipient of every activity, so marked
+    continued: list[re.Pattern] = field(default_factory=list)  # "{label} (fortsat)"
     by_lang: dict[str, dict] = field(default_factory=dict)
 
     def row(self, text: str) -> tuple[str | None, float]:
@@ -82,6 +83,11 @@ class Labels:
         return (key.split(":")[1].split("+")[0], score) if key else (None, score)
 
     def section(self, text: str) -> str | None:
+        """The section a label names; "Åbne punkter (fortsat)" (a section going on over a page,
+        in a layout for PDF) names the section it continues."""
+        for pattern in self.continued:
+            found = pattern.fullmatch(" ".join(text.split()))
+            text = found["label"] if found else text
         key, _ = best(text, self.sections, 0.8)
         return key.split(":")[1] if key else None
 
@@ -178,6 +184,8 @@ def _written(labels: Labels, lang: str, data: dict) -> None:
         labels.details[normal(content[key])] = key
     labels.country_words.add(normal(content["country"]))
     labels.every.add(normal(content["every_activity"]))
+    more = re.escape(data["document"]["continued"]).replace(re.escape("{label}"), "(?P<label>.+)")
+    labels.continued.append(re.compile(more))
     by = re.escape(data["document"]["reviewed_by"]).replace(re.escape("{by}"), "(?P<by>.+)")
     labels.reviewed_by.append(re.compile(by, re.I))
     for key in ("established", "authorisation"):
