@@ -98,15 +98,16 @@ class _Reader:
         self._recipients(rec, block, groups)
         self._transfers(rec, block)
         names = {normal(g["name"]): g["id"] for g in groups}
-        for where, text in self.cells("retention", block):
+        retention = self.cells("retention", block)  # every row's, none dropped
+        if retention:
+            text = "\n\n".join(text for _, text in retention)
             rec["retention"] = fields.retention(paras(text), self.labels, names)
-            imported.placed.append(("retention", where))
+            imported.placed += [("retention", where) for where, _ in retention]
         self._location(rec, block)
         for where, text in self.cells("joint_controller", block):
-            party = states.state_text(text, self.labels) or fields.contact(
-                plain_lines([para(text)])
-            )
-            imported.parties.setdefault("joint_controller", (party, where))
+            joint = states.state_text(text, self.labels)
+            joint = joint or fields.contact(plain_lines([para(text)]))
+            imported.parties.setdefault("joint_controller", (joint, where))
         self._unplaced(rec, block)
         return _finish(rec, imported)
 
@@ -241,8 +242,8 @@ class _Reader:
         parts = {"recipients_internal": "internal", "recipients_processors": "processors"}
         parts["recipients_others"] = "others"
         out: dict = {}
+        described = []
         for where, text in self.cells("recipients", block):
-            described = []
             for para_text in text.split("\n\n"):
                 head, _, rest = para_text.partition("\n")
                 part = self._part(head)
@@ -250,13 +251,19 @@ class _Reader:
                     out.setdefault(part, []).extend(self._uses(rest, part))
                 else:
                     described.append(para_text)
-            if described:
-                out["description"] = markdown(paras("\n\n".join(described)))
             self.imported.placed.append(("recipients", where))
+        if described:
+            out["description"] = markdown(paras("\n\n".join(dict.fromkeys(described))))
         for field, part in parts.items():
             for where, text in self.cells(field, block):
                 out.setdefault(part, []).extend(self._uses(text, part))
                 self.imported.placed.append((f"recipients.{part}", where))
+        for part in ("internal", "processors", "others"):  # rows of one activity list alike
+            first: dict[str, dict] = {}
+            for use in out.get(part, []):
+                first.setdefault(use["ref"], use)
+            if part in out:
+                out[part] = list(first.values())
         for where, text in self.cells("processor_contracts", block):
             for line in plain_lines([para(text)]):
                 name, _, dpa = line.partition(": ")
