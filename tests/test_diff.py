@@ -151,9 +151,9 @@ def test_the_five_commits_in_text_name_each_change_and_its_meaning(repo, ropa):
 def test_one_change_is_counted_in_the_singular(repo, ropa):
     five_commits(repo)  # the last commit changes the DPO's address, shown in every activity
     english = ropa("diff", "HEAD~1", "HEAD", "--root", repo.root, "--lang", "en").stdout
-    assert "1 change affecting 6 activities; 1 needs DPO review" in english
+    assert "1 change affecting 7 activities; 1 needs DPO review" in english
     danish = ropa("diff", "HEAD~1", "HEAD", "--root", repo.root, "--lang", "da").stdout
-    assert "1 ændring, der berører 6 aktiviteter; 1 kræver DPO'ens gennemgang" in danish
+    assert "1 ændring, der berører 7 aktiviteter; 1 kræver DPO'ens gennemgang" in danish
 
 
 def test_the_five_commits_in_danish_markdown_render_as_tables(repo, ropa):
