@@ -295,3 +295,42 @@ def test_a_large_workbook_is_read_in_bounded_memory(tmp_path):
     rows, added = fx.peak_memory("ropa_build.importer.sheet.read_rows", path)
     assert rows == 20_000
     assert added < 40  # MB; holding the rows would take several hundred
+
+
+def test_a_hand_made_ico_processor_sheet_imports(ropa, tmp_path):
+    """The ICO's processor template: "Processor" in the contact block is the organisation, a
+    typographic apostrophe in a heading, the controllers and sub-processors one a line."""
+    import xlsxwriter
+
+    path = tmp_path / "processor.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    page = book.add_worksheet()
+    page.write_row(1, 1, ["Name", "Address", "Email", "Telephone"])
+    page.write_row(2, 0, ["Processor", "Host Ltd", "2 Low Road, Leeds", "", "0113 496 0000"])
+    headings = [
+        "Name and contact details of controller",
+        "Name and contact details of controller\u2019s representative (if applicable)",
+        "Processing activity",
+        "Categories of processing",
+        "Sub-processors",
+    ]
+    page.write_row(5, 0, headings)
+    page.write_row(6, 0, ["Shop Ltd\ninfo@shop.example", "", "Hosting", "Storage and backup"])
+    page.write(6, 4, "Cloud Co (servers)\nBackup Co")
+    book.close()
+    into = tmp_path / "imported"
+    assert ropa("import", path, "--into", into).code == 0
+    organisation = _yaml(into / "organisation.yaml")
+    assert organisation["controller"]["name"] == "Host Ltd"
+    record = _yaml(into / "records" / "hosting.yaml")
+    assert record["role"] == "processor" and "purposes" not in record  # the title only
+    assert record["controllers"] == [{"name": "Shop Ltd", "email": ["info@shop.example"]}]
+    assert record["processing"] == "Storage and backup"
+    catalogue = _yaml(into / "catalogue.yaml")["systems"]
+    assert [
+        (catalogue[u["ref"]]["name"], catalogue[u["ref"]]["kind"])
+        for u in record["recipients"]["processors"]
+    ] == [
+        ("Cloud Co", "processor"),
+        ("Backup Co", "processor"),
+    ]

@@ -114,7 +114,13 @@ class _Reader:
     def _purposes(self, rec, block) -> None:
         texts = []
         for where, text in self.cells("title_purposes", block):
-            texts.append(markdown(paras(title_and_purposes(text)[1])))
+            title, purposes = title_and_purposes(text)
+            if not purposes and rec["role"] == "controller":  # Art. 30(1)(b): the purpose
+                purposes = title  # "Purpose of processing" said in one line: title and purpose
+                self.imported.notes.append(
+                    ("purposes", f"the sheet's purpose ({where}) is also the title: check both")
+                )
+            texts.append(markdown(paras(purposes)))
             self.imported.placed.append(("purposes", where))
         for where, text in self.cells("purposes", block):
             texts.append(markdown(paras(text)))
