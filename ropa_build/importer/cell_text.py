@@ -32,13 +32,14 @@ _ICO_BASES = {
 
 
 def title_and_purposes(text: str) -> tuple[str, str]:
-    """ "Title\\n\\nPurposes" as the export writes it; one line is both."""
+    """ "Title\\n\\nPurposes" as the export writes it; one line is the title alone (no
+    purposes: the caller decides)."""
     text = text.strip()
     if "\n\n" in text:
         title, purposes = text.split("\n\n", 1)
         return " ".join(title.split()), purposes.strip()
     first, _, rest = text.partition("\n")
-    return " ".join(first.split()), (rest.strip() or text)
+    return " ".join(first.split()), rest.strip()
 
 
 def party(values: list[str], labels: Labels) -> dict | None:

@@ -125,7 +125,7 @@ class _Reader:
         for where, text in self.cells("purposes", block):
             texts.append(markdown(paras(text)))
             self.imported.placed.append(("purposes", where))
-        if texts:
+        if any(texts):
             rec["purposes"] = "\n\n".join(dict.fromkeys(t for t in texts if t))
 
     def _texts(self, rec, block) -> None:
