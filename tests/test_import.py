@@ -618,12 +618,19 @@ def test_a_title_in_a_row_across_the_table_starts_the_activity(ropa, tmp_path):
 
 
 def test_states_open_points_and_processor_details_round_trip(ropa, register, tmp_path):
-    """What the example does not show: a party stated as null (and, as the example does, a
-    processor's establishment and authorisation), a controller's agreement, customer date and representative, a transfer whose
-    country and mechanism are states, an open point with who raised it and when. Built,
-    imported, rebuilt: the same."""
+    """What the example does not show: a party stated as null, a registration number and a
+    contact person, a controller's agreement, customer date and representative, a transfer
+    whose country and mechanism are states, an open point with who raised it and when (and, as
+    the example does, a processor's establishment and authorisation). Built, imported,
+    rebuilt: the same."""
     reg = register()
     reg.patch("organisation.yaml", "joint_controller:\n  state: none\n", "joint_controller:\n")
+    reg.patch(
+        "organisation.yaml",
+        "  web: https://www.marketingplatform.com\n# Explicit",
+        "  web: https://www.marketingplatform.com\n  registration: [{kind: EORI, number: "
+        "DK34217483}]\n  contact_person: Jens Jensen\n# Explicit",
+    )
     reg.patch(
         "organisation.yaml", "  note: Ingen fælles dataansvarlig for virksomheden som helhed.\n", ""
     )
@@ -656,6 +663,8 @@ def test_states_open_points_and_processor_details_round_trip(ropa, register, tmp
     assert _import(ropa, _registers(built), into).code == 0
     organisation = yaml.safe_load((into / "organisation.yaml").read_text(encoding="utf-8"))
     assert organisation["joint_controller"] is None
+    assert organisation["controller"]["registration"] == [{"kind": "EORI", "number": "DK34217483"}]
+    assert organisation["controller"]["contact_person"] == "Jens Jensen"
     catalogue = yaml.safe_load((into / "catalogue.yaml").read_text(encoding="utf-8"))
     cloud = catalogue["systems"]["google-cloud"]
     assert (cloud["kind"], cloud["countries"], cloud["established"]) == (

@@ -166,7 +166,7 @@ def _party(entry: Entry, labels: Labels) -> dict | None:
     (what the build writes for a party stated as ``null``)."""
     if states.stated_none(entry.paras, labels):
         return None
-    return states.state(entry.paras, labels) or fields.contact(plain_lines(entry.paras))
+    return states.state(entry.paras, labels) or fields.contact(plain_lines(entry.paras), labels)
 
 
 def _text(rec: dict, key: str, entry: Entry, labels: Labels) -> None:

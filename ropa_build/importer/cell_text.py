@@ -48,7 +48,7 @@ def party(values: list[str], labels: Labels) -> dict | None:
     if stated:
         return stated
     lines = [name.strip(), *plain_lines([para(address)]), *email.split(), phone.strip()]
-    return fields.contact([line for line in lines if line])
+    return fields.contact([line for line in lines if line], labels)
 
 
 def paras(text: str) -> list[Para]:

@@ -34,7 +34,7 @@ def _controller(lines: list[str], labels: Labels) -> dict | None:
             rest.append(line)
         else:
             own[key] = read
-    found = fields.contact(rest)
+    found = fields.contact(rest, labels)
     return {**found, **own} if found else None
 
 

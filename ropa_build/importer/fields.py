@@ -26,11 +26,13 @@ _STATED = re.compile(r"^(?P<word>[^:]+): (?P<state>[^:]+): (?P<recipient>.+?) â€
 _ACCEPTED = re.compile(
     r"^(?P<rule>[a-z0-9][a-z0-9-]*)(?: \((?P<provision>.*?)\))?: (?P<reason>.+)$"
 )
+_REGISTRATION = re.compile(r"^(?=.*\d)[A-Z0-9][A-Z0-9 .-]{3,}$")  # "DK12345678", "556677-8899"
 _HEAD = re.compile(r"^\*\*(?P<label>[^*]+?):\*\*\s*")
 
 
-def contact(lines: list[str]) -> dict | None:
-    """Name first, then CVR, website, phone and e-mail lines recognised; the rest is address."""
+def contact(lines: list[str], labels: Labels | None = None) -> dict | None:
+    """Name first, then CVR, registration numbers ("VAT: DK12345678"), the contact person (its
+    label from ``labels``), website, phone and e-mail lines recognised; the rest is address."""
     if not lines:
         return None
     if len(lines) == 1:
@@ -51,6 +53,13 @@ def contact(lines: list[str]) -> dict | None:
             line = (line[: found.start()] + line[found.end() :]).strip(" ,;")
             if not line:
                 continue
+        kind, colon, value = line.partition(": ")
+        if colon and labels is not None and normal(kind) in labels.person_words:
+            out.setdefault("contact_person", value.strip())
+            continue
+        if colon and _REGISTRATION.match(value) and len(kind) <= 25 and not re.search(r"\d", kind):
+            out.setdefault("registration", []).append({"kind": kind, "number": value})
+            continue
         parts = [p for p in re.split(r"[\s/,;]+", line.removeprefix("mailto:")) if p]
         if parts and all(EMAIL.match(p) for p in parts):
             emails += parts
@@ -64,7 +73,8 @@ def contact(lines: list[str]) -> dict | None:
         out["address"] = ", ".join(address)
     if emails:
         out["email"] = emails
-    order = ("name", "title", "cvr", "address", "web", "phone", "email")
+    order = ("name", "title", "cvr", "registration", "contact_person", "address", "web", "phone")
+    order += ("email",)
     return {k: out[k] for k in order if k in out}
 
 
@@ -111,15 +121,6 @@ def _kind(piece: str) -> str:
     if piece.startswith(("http", "www.")):
         return "web"
     return "phone" if piece.lstrip("+").replace(" ", "").isdigit() else "address"
-
-
-def contacts(paras: list[Para]) -> list[dict]:
-    """One contact per paragraph when paragraphs hold line breaks (as we write), else one."""
-    if any("\n" in p.text.strip() for p in paras):
-        found = [contact(plain_lines([p])) for p in paras]
-    else:
-        found = [contact(plain_lines(paras))]
-    return [c for c in found if c]
 
 
 def split_names(text: str, names: dict[str, str]) -> list[str] | None:

@@ -106,7 +106,7 @@ class _Reader:
         self._location(rec, block)
         for where, text in self.cells("joint_controller", block):
             joint = states.state_text(text, self.labels)
-            joint = joint or fields.contact(plain_lines([para(text)]))
+            joint = joint or fields.contact(plain_lines([para(text)]), self.labels)
             imported.parties.setdefault("joint_controller", (joint, where))
         self._unplaced(rec, block)
         return _finish(rec, imported)
@@ -138,7 +138,7 @@ class _Reader:
         found = self.cells("controllers", block)
         if found:
             rec["controllers"] = [
-                fields.contact(plain_lines([para(one)]))
+                fields.contact(plain_lines([para(one)]), self.labels)
                 for _, text in found
                 for one in text.split("\n\n")
                 if one.strip()

@@ -75,6 +75,7 @@ class Labels:
     country_words: set[str] = field(default_factory=set)  # "land": a transfer's country state
     reviewed_by: list[re.Pattern] = field(default_factory=list)  # "Senest gennemgået af {by}"
     every: set[str] = field(default_factory=set)  # a recipient of every activity, so marked
+    person_words: set[str] = field(default_factory=set)  # "kontaktperson": a contact's person
     continued: list[re.Pattern] = field(default_factory=list)  # "{label} (fortsat)"
     by_lang: dict[str, dict] = field(default_factory=dict)
 
@@ -184,6 +185,7 @@ def _written(labels: Labels, lang: str, data: dict) -> None:
         labels.details[normal(content[key])] = key
     labels.country_words.add(normal(content["country"]))
     labels.every.add(normal(content["every_activity"]))
+    labels.person_words.add(normal(content["contact_person"]))
     more = re.escape(data["document"]["continued"]).replace(re.escape("{label}"), "(?P<label>.+)")
     labels.continued.append(re.compile(more))
     by = re.escape(data["document"]["reviewed_by"]).replace(re.escape("{by}"), "(?P<by>.+)")
