@@ -640,7 +640,8 @@ def test_states_open_points_and_processor_details_round_trip(ropa, register, tmp
         "      documentation: Google LLC er certificeret under EU-US Data Privacy Framework.\n"
         "    - country: {state: not-stated, note: landet fremgår ikke af aftalen}\n"
         "      recipient: google-cloud\n"
-        "      mechanism: {state: pending, note: afventer svar fra Google}\n",
+        "      mechanism: {state: pending, note: afventer svar fra Google}\n"
+        "      occasional: true\n",
     )
     reg.patch(
         "records/loenadministration.yaml",
@@ -678,6 +679,7 @@ def test_states_open_points_and_processor_details_round_trip(ropa, register, tmp
         "country": {"state": "not-stated", "note": "landet fremgår ikke af aftalen"},
         "recipient": "google-cloud",
         "mechanism": {"state": "pending", "note": "afventer svar fra Google"},
+        "occasional": True,
     }
     loen = yaml.safe_load(
         (into / "records/loenadministration-og-personaleadministration.yaml").read_text("utf-8")

@@ -88,13 +88,15 @@ def transfer_line(para: Para, labels: Labels) -> tuple[str, object] | None:
     """A transfer's detail line as the build writes it (:func:`ropa_build.render.extras.
     transfer_lines`): "**Alternativt grundlag:** …", "**Modul:** …", "**Undtagelse:** art. 49,
     stk. 1, litra a", "**Vurdering af overførslen:** …", "**Supplerende foranstaltninger:** …",
-    or the sentence saying whether the recipient is the organisation's own staff."""
+    or the sentences saying whether the recipient is the organisation's own staff and whether
+    the transfer is occasional."""
     text = " ".join(para.text.split())
     for data in labels.by_lang.values():
         words = data["extra"]
-        for own, sentence in words["same_entity"].items():
-            if normal(text) == normal(sentence):
-                return "same_entity", own == "own"
+        for key, yes in (("same_entity", "own"), ("occasional", "occasional")):
+            for said, sentence in words[key].items():
+                if normal(text) == normal(sentence):
+                    return key, said == yes
         head, colon, value = text.partition(": ")
         key = {normal(words[k]): k for k in ("alternatives", "scc_module", "derogation", "tia")}
         key[normal(words["measures"])] = "measures"
