@@ -102,7 +102,8 @@ class _Cells:
         if isinstance(value, Shared):
             statement = self.register.organisation.statements.get(value.shared)
             shared = statement.text if statement else None
-            return _lines([self._say(shared), self._say(value.also)])
+            # two texts: paragraphs apart, as the paragraphs within one are
+            return "\n\n".join(t for t in (self._say(shared), self._say(value.also)) if t)
         return _rich(value)
 
     def value(self, field: str) -> str:
