@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ropa_build.errors import Problem, UserError
 from ropa_build.load import Sources
-from ropa_build.models import Catalogue, Organisation, Record
+from ropa_build.models import Catalogue, Organisation, Record, given
+from ropa_build.models.shared import SharedUse
 from ropa_build.references import catalogue_countries, references, shared_references
 from ropa_build.schema_errors import validate_model
 from ropa_build.source import Source
@@ -40,6 +41,15 @@ class Register:
     vocabulary: Vocabulary
     sources: tuple[Source, Source]  # organisation.yaml, catalogue.yaml
     notices: tuple[Problem, ...] = ()  # warnings from reading: files that are not records
+
+    def shared_uses(self, record: Record, part: str) -> list[SharedUse]:
+        """The recipients organisation.yaml lists for every activity in ``part`` ("internal",
+        "processors") that ``record`` does not name itself (a record that names one says which
+        data it receives; these receive whatever the activity processes)."""
+        recipients = given(record.recipients)
+        own = {use.ref for use in getattr(recipients, part, ())} if recipients else set()
+        every = getattr(self.organisation.recipients, part, ())
+        return [use for use in every if use.ref not in own]
 
 
 def validate(sources: Sources, vocabulary: Vocabulary) -> Register:

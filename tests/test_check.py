@@ -816,6 +816,51 @@ def test_a_processor_stated_once_abroad_needs_each_activitys_transfer(register):
     assert "(organisation.yaml lists it for every activity)" in found[0].message
 
 
+EVERY_ZENDESK = (
+    "organisation.yaml",
+    "document:",
+    "recipients:\n  processors: [zendesk]\ndocument:",
+)
+
+
+def test_a_processor_of_every_activity_receives_the_employees_data_too(register):
+    """Zendesk (US, DPF) of every activity, and kunder.yaml's group marked employment: it asks
+    about the certification's HR data, as it does for a processor the record names."""
+    staff = (
+        KUNDER,
+        KUNDER_CATEGORIES,
+        "      categories: [identification, financial, employment]\n",
+    )
+    drop = (
+        KUNDER,
+        "  processors:\n    - ref: zendesk\n      receives:\n        kunder: [identification]\n",
+        "",
+    )
+    found = findings(patched(register, [EVERY_ZENDESK, staff, drop]).root)
+    assert [(p.path, p.code) for p in found if p.code == "adequacy-partial"] == [
+        (KUNDER, "adequacy-partial")
+    ]
+
+
+def test_a_stated_state_and_the_recipients_of_every_activity_are_both_shown(register, ropa):
+    reg = patched(register, [EVERY_ZENDESK])
+    text = (reg.root / KUNDER).read_text(encoding="utf-8")
+    start, end = text.index("recipients:\n"), text.index("transfers:\n")
+    reg.write(
+        KUNDER,
+        text[:start] + "recipients:\n  state: none\n  note: Kun fælles systemer.\n" + text[end:],
+    )
+    assert ropa("build", "--root", reg.root, "--format", "md", "csv").code == 0
+    markdown = (reg.root / "output" / "register.md").read_text(encoding="utf-8")
+    assert "**Ingen** — Kun fælles systemer." in markdown
+    assert "**Zendesk Suite**<br>Behandles i: USA" in markdown
+    *_, row = csv.reader(
+        io.StringIO((reg.root / "output" / "register-ico-controller.csv").read_text("utf-8-sig"))
+    )
+    (cell,) = [c for c in row if c.startswith("Ingen — Kun fælles systemer.")]  # recipients
+    assert "Zendesk Suite" in cell
+
+
 def test_an_unknown_id_stated_once_is_an_error_at_its_place(register, ropa):
     reg = patched(
         register,

@@ -193,10 +193,8 @@ class _Cells:
     def _uses(self, part: str) -> list[RecipientUse | SharedUse]:
         """The record's recipients in ``part``, then those of every activity (organisation)."""
         recipients = given(self.record.recipients)
-        uses = list(getattr(recipients, part)) if recipients else []
-        own = {use.ref for use in uses}
-        every = getattr(self.register.organisation.recipients, part, ())
-        return uses + [use for use in every if use.ref not in own]
+        uses: list[RecipientUse | SharedUse] = list(getattr(recipients, part)) if recipients else []
+        return uses + self.register.shared_uses(self.record, part)
 
     def _recipient(self, use: RecipientUse) -> str:
         system = self.register.catalogue.systems[use.ref]
@@ -208,9 +206,10 @@ class _Cells:
 
     def _recipients(self) -> str:
         recipients = self.record.recipients
-        if isinstance(recipients, Explicit):
-            return self._say(recipients)
-        parts = [self._say(recipients.description) if recipients else ""]
+        if isinstance(recipients, Explicit):  # its state; then those of every activity, if any
+            parts = [self._say(recipients)]
+        else:
+            parts = [self._say(recipients.description) if recipients else ""]
         for part in ("internal", "processors", "others"):
             listed = self._recipients_part(part)
             if listed:

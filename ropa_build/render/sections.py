@@ -211,19 +211,22 @@ class Sections:
         return Section(self.section_label["subjects"], tuple(rows))
 
     def _recipients(self) -> Section:
-        recipients = self.record.recipients
-        if isinstance(recipients, Explicit):
-            rows = [self._row("recipients", (state_block(recipients, self.labels),))]
+        stated = self.record.recipients
+        recipients = given(stated)
+        shared = {p: self.register.shared_uses(self.record, p) for p in ("internal", "processors")}
+        if isinstance(stated, Explicit) and not any(shared.values()):
+            rows = [self._row("recipients", (state_block(stated, self.labels),))]
             return Section(self.section_label["recipients"], tuple(rows))
-        description = self._text(recipients.description) if recipients else ()
-        if recipients and not description:  # the parts below say it
+        if isinstance(stated, Explicit):  # its own state, and those of every activity below
+            description: tuple[Block, ...] = (state_block(stated, self.labels),)
+        else:
+            description = self._text(stated.description) if stated else ()
+        if stated and not description:  # the parts below say it
             description = (Para((Text(self.words["listed_below"]),)),)
         rows = [self._row("recipients", description)]
-        every = self.register.organisation.recipients  # stated once for every activity
         for part in ("internal", "processors", "others"):
             uses = getattr(recipients, part, ()) if recipients else ()
-            own = {use.ref for use in uses}
-            common = [use for use in getattr(every, part, ()) if use.ref not in own]
+            common = shared.get(part, [])
             key = "sub_processors" if part == "processors" and self._processor() else part
             if uses or common or part != "others":
                 content = tuple(self._recipient(use) for use in uses)

@@ -198,6 +198,13 @@ def _adequacy_partial(register: Register, today: dt.date) -> Iterator[Finding]:
             for group, categories in use.receives.items()
             if categories and group in staff
         }
+        shared = {
+            use.ref
+            for p in ("internal", "processors")
+            for use in register.shared_uses(activity.record, p)
+        }
+        if transfer.recipient in shared:  # a recipient of every activity receives it all
+            about |= staff
         if about and not (system and system.dpf_hr_data):
             yield Finding(
                 activity.source,
@@ -348,16 +355,18 @@ def _unlisted_transfer(register: Register, today: dt.date) -> Iterator[Finding]:
     draws nothing; false (another entity) is one; left out, the rule asks. An entry
     organisation.yaml lists for every activity counts for each activity that does not name it."""
     systems = register.catalogue.systems
-    every = register.organisation.recipients  # stated once: used by every activity
     for activity in register.activities:
-        transfers = given(activity.record.transfers)
+        record = activity.record
+        transfers = given(record.transfers)
         listed = {(t.country, t.recipient) for t in (transfers.items if transfers else ())}
         own = [(("recipients", part, i, "ref"), use.ref) for part, i, use in uses_in(activity)]
         named = {ref for _, ref in own}
+        # a recipient of every activity: reported at the record's transfers (or recipients)
+        at = next((key,) for key in ("transfers", "recipients", "title") if getattr(record, key))
         shared = [
-            (("transfers",) if transfers else (), use.ref)
-            for use in (*every.internal, *every.processors)
-            if use.ref not in named
+            (at, use.ref)
+            for part in ("internal", "processors")
+            for use in register.shared_uses(record, part)
         ]
         for loc, ref in own + shared:
             system = systems.get(ref)
