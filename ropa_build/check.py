@@ -18,7 +18,7 @@ from ropa_build.rules import RULES
 from ropa_build.source import Loc, Source
 from ropa_build.validate import Register
 
-__all__ = ["RULES", "accepted_here", "check"]
+__all__ = ["RULES", "check"]
 
 
 def check(
@@ -28,12 +28,16 @@ def check(
     select: set[str] | None = None,
     ignore: set[str] | None = None,
 ) -> list[Problem]:
-    """Every finding of the selected rules, minus warnings accepted with a reason."""
+    """Every finding of the selected rules, minus warnings accepted with a reason; and an
+    acceptance that accepted nothing in this run, since the documents show it as accepted."""
     accepted = _accepted(register)
+    used: set[int] = set()
+    ran: set[str] = set()
     problems: list[Problem] = []
     for code, spec in RULES.items():
         if (select and code not in select) or (ignore and code in ignore):
             continue
+        ran.add(code)
         for found in spec.check(register, today):
             if isinstance(found, Problem):
                 problem, loc = dataclasses.replace(found, code=code, severity=spec.severity), ()
@@ -49,9 +53,18 @@ def check(
                     ),
                     found.loc,
                 )
-            if not (problem.severity == "warning" and _is_accepted(accepted, problem, loc)):
+            by = _accepted_by(accepted, problem, loc) if problem.severity == "warning" else None
+            if by is None:
                 problems.append(problem)
-    return sorted(problems + list(_acceptances(register)))
+            else:
+                used.add(id(by))
+    unused = [
+        _unused(here)
+        for covers in accepted.values()
+        for _, here in covers
+        if here.item.rule in ran and id(here) not in used
+    ]
+    return sorted(problems + unused + list(_acceptances(register)))
 
 
 def accepted_here(register: Register) -> Iterator[Accepted]:
@@ -84,22 +97,38 @@ class Accepted:
     in_record: bool
 
     def valid(self) -> bool:
+        """A warning rule a record may accept, or any warning rule outside a record."""
         spec = RULES.get(self.item.rule)
         return bool(spec and spec.severity == "warning" and (spec.per_record or not self.in_record))
 
 
-def _accepted(register: Register) -> dict[tuple[str, str], list[Loc]]:
-    """(file, rule) → the parts of the file in which its warnings are accepted."""
-    accepted: dict[tuple[str, str], list[Loc]] = {}
+def _accepted(register: Register) -> dict[tuple[str, str], list[tuple[Loc, Accepted]]]:
+    """(file, rule) → the parts of the file in which its warnings are accepted, and by what."""
+    accepted: dict[tuple[str, str], list[tuple[Loc, Accepted]]] = {}
     for here in accepted_here(register):
         if here.valid():
-            accepted.setdefault((here.source.path, here.item.rule), []).append(here.covers)
+            key = (here.source.path, here.item.rule)
+            accepted.setdefault(key, []).append((here.covers, here))
     return accepted
 
 
-def _is_accepted(accepted: dict[tuple[str, str], list[Loc]], problem: Problem, loc: Loc) -> bool:
-    covers = accepted.get((problem.path, problem.code), ())
-    return any(tuple(loc[: len(part)]) == part for part in covers)
+def _accepted_by(accepted, problem: Problem, loc: Loc) -> Accepted | None:
+    for part, here in accepted.get((problem.path, problem.code), ()):
+        if tuple(loc[: len(part)]) == part:
+            return here
+    return None
+
+
+def _unused(here: Accepted) -> Problem:
+    where = "this entry" if here.covers else "this file"
+    return here.source.problem(
+        (*here.at, "rule"),
+        "acceptance-unused",
+        f"nothing in {where} draws '{here.item.rule}', yet the documents show it as accepted",
+        "remove the acceptance; a finding in another file is accepted in that file (one in a "
+        "record about a catalogue entry, in the record)",
+        severity="warning",
+    )
 
 
 def _acceptances(register: Register) -> Iterator[Problem]:
@@ -114,7 +143,7 @@ def _acceptances(register: Register) -> Iterator[Problem]:
                 loc,
                 "cannot-accept",
                 f"'{rule}' is an error and cannot be accepted",
-                "fix the record instead",
+                "fix what it reports instead",
             )
         elif not here.valid():
             yield here.source.problem(

@@ -286,7 +286,9 @@ def _rules() -> str:
         "A warning about organisation.yaml is accepted there (top-level `accepted:`), one about "
         "a catalogue entry at that entry (`accepted:` under it: it covers that entry only); "
         "these may accept any warning, also the rules about the register's files such as "
-        '`unused-catalogue-entry`. The register\'s section "Om fortegnelsen" shows them.',
+        '`unused-catalogue-entry`. The register\'s section "Om fortegnelsen" shows them. An '
+        "acceptance that accepts nothing in a run is itself a warning (`acceptance-unused`): "
+        "the documents would show as accepted what no longer needs it.",
         "",
         "| Code | Severity | Provision |",
         "|---|---|---|",

@@ -664,6 +664,24 @@ def test_a_catalogue_entry_accepts_warnings_about_itself_only(register, ropa, tm
     assert f"{what} {reason}" in docx_text(out / "register.docx")
 
 
+def test_an_acceptance_that_accepts_nothing_is_a_warning(register, ropa):
+    """The documents show an acceptance as accepted: one that suppresses nothing (the finding
+    is gone, it is in another file, or the rule is accepted twice) says so, at its line; a run
+    that does not select the rule says nothing of it."""
+    reg = patched(register, [(KUNDER, "security:", ACCEPT + "security:")])  # nothing to accept
+    reg.patch(
+        "catalogue.yaml",
+        "    countries: [MK]\n",
+        "    countries: [MK]\n    accepted:\n      - {rule: unlisted-transfer, reason: Egne.}\n",
+    )
+    found = [(p.path, p.line, p.code, p.severity) for p in findings(reg.root)]
+    assert found == [
+        ("catalogue.yaml", 17, "acceptance-unused", "warning"),
+        (KUNDER, 40, "acceptance-unused", "warning"),
+    ]
+    assert findings(reg.root, select={"review-overdue"}) == []
+
+
 def test_organisation_yaml_accepts_warnings_about_it(register, ropa):
     no_dpo = (
         "organisation.yaml",
