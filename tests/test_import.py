@@ -9,6 +9,7 @@ the hard cases and hostile files are written as raw WordprocessingML.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import zipfile
@@ -752,6 +753,22 @@ def test_the_registers_own_section_comes_back_into_organisation_yaml(
         ropa("build", "--root", into, "--out", rebuilt, "--lang", lang, "--format", "md").code == 0
     )
     assert _markdown(rebuilt) == _markdown(built)
+
+
+def test_a_long_part_of_the_registers_own_section_comes_back_whole(ropa, register, tmp_path):
+    """A part too long for a page is written as several rows (its description merged down
+    them): every paragraph comes back, in order."""
+    scope = "\n\n".join(f"Afsnit {i}: " + "Filialen i byen er omfattet. " * 10 for i in range(40))
+    reg = register()
+    reg.patch("organisation.yaml", "document:\n", f"document:\n  scope: {json.dumps(scope)}\n")
+    built = tmp_path / "built"
+    assert ropa("build", "--root", reg.root, "--out", built, "--format", "docx").code == 0
+    xml = zipfile.ZipFile(built / "register.docx").read("word/document.xml").decode()
+    assert xml.count("Afsnit 0:") == 1 and xml.count('<w:vMerge w:val="restart"/>') > 10
+    into = tmp_path / "imported"
+    assert _import(ropa, _registers(built), into).code == 0
+    imported = yaml.safe_load((into / "organisation.yaml").read_text(encoding="utf-8"))
+    assert imported["document"]["scope"].split("\n\n") == [p.strip() for p in scope.split("\n\n")]
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])

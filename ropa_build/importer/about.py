@@ -44,6 +44,7 @@ def read_about(table: Table, labels: Labels) -> tuple[dict, list[dict], list, li
     notes: list[str] = []
     section = None
     words = _words(labels)
+    entries: list[tuple[str | None, object, list[Para], int]] = []
     for number, row in enumerate(table.rows, 1):
         cells = list(dict.fromkeys(c for c in row if c is not None))
         if len(cells) < 2:
@@ -51,9 +52,14 @@ def read_about(table: Table, labels: Labels) -> tuple[dict, list[dict], list, li
         head, label, content = cells[0], cells[1], cells[2:]
         if head.row == number and head.text:
             section = labels.section(head.text) or section
-        if label.row != number or not label.text:
-            continue
         paras = [p for c in content if c.row == number for p in c.paras]
+        if label.row != number:  # a long row's next part: its description is merged down
+            if entries and entries[-1][1] is label:
+                entries[-1][2].extend(paras)
+            continue
+        if label.text:
+            entries.append((section, label, paras, number))
+    for section, label, paras, number in entries:
         where = f"table {table.number}, row {number}"
         if section == "open_points":
             kind = labels.point(label.text)
