@@ -182,6 +182,33 @@ def test_a_danish_excel_csv_with_semicolons_and_a_bom_imports(ropa, tmp_path):
     assert record["data_subjects"]["groups"][0]["name"] == "Medarbejdere"
 
 
+def test_each_rows_safeguard_goes_with_that_rows_transfer(ropa, tmp_path):
+    """One row per activity × category, each naming its own destination: the same safeguard
+    text in both rows is each transfer's, not merged into the first one's."""
+    path = tmp_path / "ico.csv"
+    purpose, countries, safeguards = (
+        "Purpose of processing",
+        "Name of third country or international organisation that personal data are transferred "
+        "to (if applicable)",
+        "Safeguards for exceptional transfers of personal data to third countries or "
+        "international organisations (if applicable)",
+    )
+    rows = [[purpose, countries, safeguards]]
+    rows.append(["Support", "United States (US): Zendesk", "Standard contractual clauses"])
+    rows.append(["", "India (IN): Freshdesk", "Standard contractual clauses"])
+    with path.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows(rows)
+    into = tmp_path / "imported"
+    assert ropa("import", path, "--into", into).code == 0
+    (record,) = [_yaml(p) for p in (into / "records").glob("*.yaml")]
+    items = record["transfers"]["items"]
+    assert [(i["country"], i["recipient"]) for i in items] == [
+        ("US", "Zendesk"),
+        ("IN", "Freshdesk"),
+    ]
+    assert all("Standard contractual clauses" in str(i) for i in items), items
+
+
 # --- hostile files --------------------------------------------------------------------------
 
 

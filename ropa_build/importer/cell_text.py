@@ -14,7 +14,7 @@ from ropa_build.importer import fields, states
 from ropa_build.importer.basis import lawful_basis
 from ropa_build.importer.grid import Para, Run
 from ropa_build.importer.labels import Labels
-from ropa_build.importer.text import plain_lines
+from ropa_build.importer.text import markdown, normal, plain_lines
 
 _URL = re.compile(r"https?://[^\s()<>\"'\[\]{}|\\^`]*%[^\s()<>\"'\[\]{}|\\^`]*")
 BULLET = re.compile(r"^(\s*)(•|-|\d{1,3}\.)\s+")
@@ -126,3 +126,25 @@ def column_name(index: int) -> str:
 def short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def safeguard(item: dict, line: str, labels: Labels) -> str | None:
+    """A safeguards cell's line, "mechanism — documentation" (the place before it taken off),
+    into the transfer ``item``; a note for the report where it names no mechanism. A state is
+    written "state — why", so a state's second part is its note, any further its
+    documentation."""
+    said, *rest = line.split(" — ")
+    mechanism = labels.mechanisms.get(normal(said))
+    stated = states.state_text(said, labels) if not mechanism else None
+    note = None
+    if mechanism or stated:
+        item["mechanism"] = mechanism or stated
+        if stated and rest:
+            stated["note"] = rest.pop(0)
+    elif said.strip() and said.strip() != "?":
+        rest.insert(0, said)
+        note = f"'{short(said)}' is no mechanism"
+    documented = " — ".join(rest)
+    if documented.strip():
+        item["documentation"] = markdown(paras(documented))
+    return note

@@ -31,6 +31,7 @@ from ropa_build.importer.cell_text import (
     para,
     paras,
     party,
+    safeguard,
     short,
     title_and_purposes,
     transfer_place,
@@ -296,31 +297,43 @@ class _Reader:
         return uses
 
     def _transfers(self, rec, block) -> None:
+        """Each row's destinations with that row's safeguards: the line that names the place
+        (as the export writes them), else the one in the same position in the row."""
         out: dict = {}
-        described, items = [], []
-        for where, text in self.cells("transfer_countries", block):
-            self.imported.placed.append(("transfers", where))
-            for part in text.split("\n\n"):
-                lines = part.split("\n")
-                read = [transfer_place(line, self.labels) for line in lines]
-                if all(read):
-                    items += read
-                else:
-                    described.append(part)
-        safeguards = [
-            line for _, t in self.cells("transfer_safeguards", block) for line in t.split("\n")
-        ]
+        described, items, seen = [], [], set()
         used = [
             u["ref"]
             for uses in (rec.get("recipients") or {}).values()
             if isinstance(uses, list)
             for u in uses
         ]
-        for n, (country, recipient, place) in enumerate(items):
+        for number, row in block:
+            guards = [
+                line
+                for _, t in self.cells("transfer_safeguards", [(number, row)])
+                for line in t.split("\n")
+            ]
+            for where, text in self.cells("transfer_countries", [(number, row)]):
+                self.imported.placed.append(("transfers", where))
+                for part in text.split("\n\n"):
+                    read = [transfer_place(line, self.labels) for line in part.split("\n")]
+                    if not all(read):
+                        described += [part] if part not in described else []
+                        continue
+                    for n, (country, recipient, place) in enumerate(read):
+                        line = guards[n] if n < len(guards) else None
+                        if not (line or "").startswith(f"{place}: "):  # the one naming it
+                            line = next((g for g in guards if g.startswith(f"{place}: ")), line)
+                        key = repr((country, recipient, line))  # a country may be a state
+                        if key not in seen:
+                            seen.add(key)
+                            items.append((country, recipient, place, line))
+        for country, recipient, place, line in items:
             item = {"country": country}
             item["recipient"] = self.catalogue.named(recipient, used) or recipient
-            if n < len(safeguards):
-                self._safeguard(item, safeguards[n].removeprefix(f"{place}: "))
+            if line is not None:
+                note = safeguard(item, line.removeprefix(f"{place}: "), self.labels)
+                self.imported.notes += [("transfers", note)] if note else []
             out.setdefault("items", []).append(item)
         if described:
             text = "\n\n".join(described)
@@ -335,23 +348,6 @@ class _Reader:
                     )
         if out:
             rec["transfers"] = out
-
-    def _safeguard(self, item: dict, line: str) -> None:
-        """ "mechanism — documentation" (the place before it taken off): a state is written
-        "state — why", so a state's second part is its note, any further its documentation."""
-        said, *rest = line.split(" — ")
-        mechanism = self.labels.mechanisms.get(normal(said))
-        stated = states.state_text(said, self.labels) if not mechanism else None
-        if mechanism or stated:
-            item["mechanism"] = mechanism or stated
-            if stated and rest:
-                stated["note"] = rest.pop(0)
-        elif said.strip() and said.strip() != "?":
-            rest.insert(0, said)
-            self.imported.notes.append(("transfers", f"'{short(said)}' is no mechanism"))
-        documented = " — ".join(rest)
-        if documented.strip():
-            item["documentation"] = markdown(paras(documented))
 
     def _location(self, rec, block) -> None:
         """Each system's countries; and, where no column lists the internal systems (the ICO's
