@@ -234,6 +234,50 @@ def test_an_acceptance_of_the_old_rule_says_how_to_migrate(register):
     assert "instead" not in plain.hint
 
 
+@pytest.mark.parametrize(
+    ("section", "quiet"),
+    [("§ 6", False), ("§ 11, stk. 2", False), ("§ 12, stk. 1", True), ("§ 7, stk. 2", True)],
+)
+def test_only_databeskyttelseslovens_sections_about_the_data_are_their_law(
+    register, section, quiet
+):
+    """§ 6 (the Art. 6 provision) and § 11 (CPR numbers) are no law behind Art. 9(2)(b) or
+    Art. 10 data; § 12 (employment) is behind both, § 7 behind Art. 9 only."""
+    reg = patched(
+        register,
+        [
+            (
+                KUNDER,
+                CATEGORIES,
+                "      categories: [identification, health_genetic, criminal_offences]\n",
+            ),
+            basis("art9: [b]", f"statutes: [{{law: databeskyttelsesloven, section: '{section}'}}]"),
+        ],
+    )
+    codes = {p.code for p in findings(reg.root)}
+    assert ("special-without-national-law" not in codes) is quiet
+    assert ("criminal-data-without-ground" not in codes) is (quiet and section.startswith("§ 12"))
+
+
+@pytest.mark.parametrize(
+    ("applies_to", "covered"),
+    [("ansatte", False), ("kunder", True), ("health_genetic", True), ("Sygefravær", True)],
+)
+def test_a_condition_for_another_group_does_not_cover_this_one(register, applies_to, covered):
+    """kunder holds health data; a condition for another group (ansatte) does not cover it,
+    one for kunder, for the category, or for a purpose (no group or category named) does."""
+    staff = "    - {id: ansatte, name: ansatte, categories: [identification]}\n"
+    reg = patched(
+        register,
+        [
+            (KUNDER, CATEGORIES, WITH_HEALTH + staff),
+            basis(f"grounds: [{{applies_to: {applies_to}, art9: [a]}}]"),
+        ],
+    )
+    codes = [p.code for p in findings(reg.root)]
+    assert ("special-without-condition" not in codes) is covered, codes
+
+
 def test_a_condition_for_part_of_the_activity_is_a_condition(register):
     reg = patched(
         register,

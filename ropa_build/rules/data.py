@@ -126,9 +126,19 @@ def _recipient_without_data(register: Register, today: dt.date) -> Iterator[Find
                     )
 
 
-def _in_grounds(basis) -> bool:
-    """An Art. 9(2) condition stated for part of the activity (a ``grounds`` entry)."""
-    return any(ground.art9 for ground in basis.grounds)
+def _in_grounds(basis, activity: Activity, group, category: str) -> bool:
+    """An Art. 9(2) condition stated for part of the activity (a ``grounds`` entry) that covers
+    this group's category: one naming the group (id or name) or the category (id), or one
+    naming no group or category of the record (a purpose: taken as covering it). One naming
+    another group or category does not."""
+    names = {n.casefold() for g in groups(activity) for n in (g.id, g.name)}
+    names |= {c.casefold() for g in groups(activity) for c in g.categories}
+    mine = {group.id.casefold(), group.name.casefold(), category.casefold()}
+    return any(
+        ground.art9 and (applies in mine or applies not in names)
+        for ground in basis.grounds
+        for applies in [ground.applies_to.strip().casefold()]
+    )
 
 
 @rule(
@@ -157,7 +167,8 @@ def _special_without_condition(register: Register, today: dt.date) -> Iterator[F
             for j, category in enumerate(group.categories):
                 kind = vocabulary.categories.get(category, {}).get("kind")
                 loc = ("data_subjects", "groups", i, "categories", j)
-                if kind == "art9" and not (basis and (basis.art9 or _in_grounds(basis))):
+                covered = basis and (basis.art9 or _in_grounds(basis, activity, group, category))
+                if kind == "art9" and not covered:
                     yield Finding(
                         activity.source,
                         loc,

@@ -16,17 +16,19 @@ Legal assumptions, written down (the sections as read on elov.dk and gdpr.dk, De
   (b) also a collective agreement); (a), (c), (d), (e) and (f) do not (databeskyttelsesloven
   § 7, stk. 1 lifts the ban for those directly). In Denmark the law is databeskyttelsesloven
   § 7, stk. 2 (b), stk. 3 (h), stk. 4 (g), § 10 (research and statistics) and, for employment,
-  § 12; a sectoral act (sundhedsloven, a foreign statute with its ``country``) counts too. Any
-  statute other than databeskyttelsesloven's §§ 8 and 11 (which are about other data) is taken
-  as the reference: the format does not link a statute to a letter, and we do not judge
-  whether the act named really authorises the processing.
+  § 12; a sectoral act (sundhedsloven, a foreign statute with its ``country``) counts too. Of
+  databeskyttelsesloven only those sections count (§ 6 is the Art. 6 provision, § 8 and § 11
+  are about other data); any other act is taken as the reference: the format does not link a
+  statute to a letter, and we do not judge whether the act named really authorises the
+  processing (so an Art. 6(1)(c) act such as bogføringsloven named at the top level silences
+  the rule too — name the statutes a letter rests on in the ``grounds`` entry for it).
 * Art. 10 data may be processed only under official authority or where Union or Member State
   law authorises it. In Denmark: databeskyttelsesloven § 8 (stk. 1 public authorities, stk. 3
   private parties: explicit consent or a legitimate interest that clearly outweighs), § 12 in
   employment, §§ 9–10 for legal information systems and research; a sectoral act (e.g. the
   act on child-protection certificates) can authorise it too. The ground is ``art10`` (text), a
-  statute other than databeskyttelsesloven's §§ 7 and 11 (about other data), or a ``grounds``
-  entry for the criminal-offence data.
+  statute (of databeskyttelsesloven §§ 8, 9, 10 or 12 only), or a ``grounds`` entry for the
+  criminal-offence data.
 * Only a controller states a basis; a processor acts on its controller's (Art. 28(3)(a), 29),
   so none of these rules reads a processor record.
 """
@@ -48,6 +50,11 @@ _SECTION = re.compile(r"(?:§+|\bsection|\bsec\.)\s*(\d+)", re.I)
 # databeskyttelsesloven by its short name, its English name or its full title; "DBL" as written
 _DBL = ("databeskyttelseslov", "data protection act", "supplerende bestemmelser til forordning")
 _DBL_SHORT = re.compile(r"^dbl\b", re.I)
+#: databeskyttelsesloven's sections that can be the law behind Art. 9(2)(b), (g)–(j) data
+#: (§ 7 stk. 2–4, § 10 research, § 12 employment), and behind Art. 10 data (§ 8, § 9 legal
+#: information systems, § 10, § 12).
+_SPECIAL_SECTIONS = (7, 10, 12)
+_CRIMINAL_SECTIONS = (8, 9, 10, 12)
 _CPR_WORDS = ("cpr", "personnummer", "personal identification number")
 _CRIMINAL_WORDS = ("strafbar", "straffeattest", "criminal", "offence", "offense")
 
@@ -138,10 +145,12 @@ def _cpr_without_ground(register: Register, today: dt.date) -> Iterator[Finding]
         )
 
 
-def _names_a_law(statutes: list[Statute], other_data: tuple[int, ...]) -> bool:
-    """A statute that can be the Union or national law the GDPR refers to: any act, except
-    sections of databeskyttelsesloven about other data (``other_data``)."""
-    return any(danish_act_section(s) not in other_data for s in statutes)
+def _names_a_law(statutes: list[Statute], sections: tuple[int, ...]) -> bool:
+    """A statute that can be the Union or national law the GDPR refers to: another act, or
+    one of databeskyttelsesloven's ``sections`` about these data (§ 6, the Art. 6 provision,
+    or § 11 on CPR numbers is no ground for them); databeskyttelsesloven without a section is
+    taken as meant."""
+    return any(danish_act_section(s) in (None, 0, *sections) for s in statutes)
 
 
 @rule(
@@ -175,7 +184,7 @@ def _special_without_national_law(register: Register, today: dt.date) -> Iterato
             for i, g in enumerate(basis.grounds)
         ]
         for loc, letters, statutes in places:
-            if _names_a_law(statutes, (8, 11)):  # §§ 8, 11: criminal offences, CPR numbers
+            if _names_a_law(statutes, _SPECIAL_SECTIONS):
                 continue
             for k, letter in enumerate(letters):
                 if letter in NEEDS_LAW:
@@ -215,7 +224,7 @@ def _criminal_data_without_ground(register: Register, today: dt.date) -> Iterato
 
     def grounded(basis: LawfulBasis, ids: set[str]) -> bool:
         # §§ 7, 11 of databeskyttelsesloven are about other data (special categories, CPR)
-        cited = _names_a_law(basis.statutes, (7, 11))
+        cited = _names_a_law(basis.statutes, _CRIMINAL_SECTIONS)
         return bool(basis.art10) or cited or _ground_for(basis, (*ids, *_CRIMINAL_WORDS))
 
     for activity, where, named in _without_ground(register, "art10", grounded):
