@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import re
 import shutil
@@ -135,6 +136,22 @@ def test_a_section_going_on_over_a_page_has_its_label_there(builds):
             if not page.startswith(title) and "(fortsat)" not in page[:80]:
                 # a section that begins at the top of the page: its label, not a continuation
                 assert any(page.startswith(s) for s in sections)
+
+
+def test_the_registers_own_section_going_on_over_pages_has_its_label_there(register, tmp_path):
+    """A long scope in "Om fortegnelsen": every page of the section begins with its title or
+    "Om fortegnelsen (fortsat)"."""
+    require_client("libreoffice")
+    require_client("poppler")
+    scope = "\n\n".join(f"Afsnit {i}: " + "Filialen i byen er omfattet. " * 12 for i in range(40))
+    reg = register()
+    reg.patch("organisation.yaml", "document:\n", f"document:\n  scope: {json.dumps(scope)}\n")
+    out = build(reg.root, tmp_path / "out", "pdf")
+    pages = [" ".join(t.split("\n", 1)[-1].split()) for t in printed_pages(out / "register.pdf")]
+    about = [p for p in pages if "Afsnit" in p]
+    assert len(about) > 2, "the scope takes several pages"
+    assert about[0].startswith("Om fortegnelsen Om fortegnelsen Afgrænsning")  # heading, label
+    assert all(p.startswith("Om fortegnelsen (fortsat)") for p in about[1:]), about
 
 
 def test_two_builds_give_the_same_bytes_even_in_another_time_zone(builds):

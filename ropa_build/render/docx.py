@@ -127,15 +127,17 @@ class Docx(Format):
         pieces: Sequence[_Table],
         summaries: Sequence[Any],
         pages: Mapping[str, int] | None = None,
+        about: _Table | None = None,
     ) -> Output:
         """``register.docx``: every table, its numbered lists renumbered to stay distinct.
 
         ``pages`` is the page each bookmark is printed on, written as the cached results of the
         table of contents' PAGEREF fields (the pdf format has them from LibreOffice's layout);
-        without it the results are empty, for Word to fill in (F9).
+        without it the results are empty, for Word to fill in (F9). ``about``: the register's
+        own section as the pdf format laid it out (else made here).
         """
         placed = _Placed(view.activities, pieces, [lists for lists, _ in summaries])
-        about = self.about(view)
+        about = about if about is not None else self.about(view)
         body = placed.spliced(
             stream(
                 self.templates["register"],

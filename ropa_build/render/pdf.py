@@ -102,39 +102,44 @@ class Pdf(Format):
     ) -> Iterator[Output]:
         """``register.docx`` with the pages LibreOffice printed its bookmarks on, and the PDF."""
         soffice = _soffice()
-        tables = [_xml(piece) for piece in pieces]
-        rows = [rows_of(xml) for xml in tables]
+        tables = [*pieces, self.docx.about(view)]  # the register's own section is one too
+        xmls = [_xml(table) for table in tables]
+        rows = [rows_of(xml) for xml in xmls]
         firsts = list(itertools.accumulate((len(r.starts) for r in rows), initial=FIRST_ID))
         words = view.labels["document"]["continued"]
 
-        def laid(continued: dict[int, frozenset[int]], marks: bool) -> list[Any]:
-            return [
+        def render(continued: dict[int, frozenset[int]], pages: dict, marks: bool):
+            *laid, about = [
                 dataclasses.replace(
-                    piece,
+                    table,
                     xml=laid_out(
                         xml, i, continued.get(i, frozenset()), words, firsts[i] if marks else None
                     ),
                     deflated=None,
                 )
-                for i, (piece, xml) in enumerate(zip(pieces, tables, strict=True))
+                for i, (table, xml) in enumerate(zip(tables, xmls, strict=True))
             ]
+            return self.docx.register(view, laid, summaries, pages, about)
 
         with tempfile.TemporaryDirectory(prefix="ropa-pdf-") as folder:
             work = Path(folder)
             pages: dict[str, int] = {}
             continued: dict[int, frozenset[int]] = {}
-            for _ in range(LAYOUTS):
-                name, docx = self.docx.register(view, laid(continued, True), summaries, pages)
+            # The continued labels follow the layout while it moves; should they not settle
+            # (a label that moves its own row), they are kept as they are and only the page
+            # numbers are laid out again, which always settles.
+            for layout in range(2 * LAYOUTS):
+                name, docx = render(continued, pages, True)
                 pdf = _print(soffice, name, docx, work)
                 printed = _printed_pages(pdf, _bookmarks(docx), name)
-                now = continued_rows(printed, len(tables), rows)
+                now = continued_rows(printed, len(tables), rows) if layout < LAYOUTS else continued
                 printed = {k: v for k, v in printed.items() if not k.startswith(PREFIX)}
                 if (printed, now) == (pages, continued):
                     break
                 pages, continued = printed, now
-            else:  # a bug: in practice the second or third layout is the last
-                raise RuntimeError(f"{name}: the layout did not settle in {LAYOUTS} layouts")
-        name, docx = self.docx.register(view, laid(continued, False), summaries, pages)
+            else:  # a bug: the page numbers alone settle in two layouts
+                raise RuntimeError(f"{name}: the layout did not settle in {2 * LAYOUTS} layouts")
+        name, docx = render(continued, pages, False)
         yield name, docx
         yield f"{view.stem}.pdf", reproducible(pdf, self.docx.created(view.role, view.provenance))
 
