@@ -72,7 +72,7 @@ def schemas(root: Path) -> dict[str, dict[str, Any]]:
     """The schemas by file name, with the register's vocabulary (the field reference uses them)."""
     categories = list(load_vocabulary(root).categories)
     # A record accepts the rules about one record; organisation.yaml and the catalogue any warning.
-    in_record = sorted(code for code, spec in RULES.items() if spec.acceptable)
+    in_record = sorted(code for code, spec in RULES.items() if spec.record_may_accept)
     anywhere = sorted(code for code, spec in RULES.items() if spec.severity == "warning")
     result = {}
     for name, (model, title) in _FILES.items():

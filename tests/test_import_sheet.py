@@ -209,6 +209,28 @@ def test_each_rows_safeguard_goes_with_that_rows_transfer(ropa, tmp_path):
     assert all("Standard contractual clauses" in str(i) for i in items), items
 
 
+def test_headings_without_rows_or_a_document_without_tables_is_an_error(ropa, tmp_path):
+    """Nothing to import is said, file by file, and nothing is written (not an empty
+    register)."""
+    sheet = tmp_path / "ico.csv"
+    sheet.write_text("Purpose of processing,Business function\n", encoding="utf-8")
+    import docx
+
+    blank = tmp_path / "blank.docx"
+    docx.Document().save(str(blank))
+    into = tmp_path / "imported"
+    result = ropa("import", sheet, blank, "--into", into)
+    assert result.code == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[:2] == [
+        "blank.docx:1:1: error[no-activities]: the document holds no activity table in "
+        "Datatilsynet's layout — import the register's Word file (one table per activity: "
+        "section label, description, content, checklist column)",
+        "ico.csv:1:1: error[no-activities]: the sheet has its headings but no activity in the "
+        "rows below them — fill in one row per activity below the headings",
+    ]
+    assert not into.exists()
+
+
 # --- hostile files --------------------------------------------------------------------------
 
 

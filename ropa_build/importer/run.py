@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ropa_build.errors import UserError
+from ropa_build.errors import Problem, UserError
 from ropa_build.importer.catalogue import Catalogue, place_names
 from ropa_build.importer.grid import Changes, read_grid
 from ropa_build.importer.ico import map_sheet
@@ -37,8 +37,28 @@ def import_documents(files: list[Path], into: Path, changes: Changes = "refuse")
         except UserError as error:
             problems += error.problems
             continue
+        if not found:  # nothing to import is a mistake to say, not an empty register to write
+            problems.append(_nothing(path))
+            continue
         activities += found
         covers.append(cover)
     if problems:
         raise UserError(problems)
     return plan(activities, covers, catalogue)
+
+
+def _nothing(path: Path) -> Problem:
+    sheet = path.suffix.lower() in SHEETS
+    return Problem(
+        path.name,
+        1,
+        1,
+        "no-activities",
+        "the sheet has its headings but no activity in the rows below them"
+        if sheet
+        else "the document holds no activity table in Datatilsynet's layout",
+        "fill in one row per activity below the headings"
+        if sheet
+        else "import the register's Word file (one table per activity: section label, "
+        "description, content, checklist column)",
+    )

@@ -62,7 +62,9 @@ class Rule:
     per_record: bool = True  # its findings are about one record, which may accept a warning
 
     @property
-    def acceptable(self) -> bool:
+    def record_may_accept(self) -> bool:
+        """A warning about one record, which that record may accept (the rules about the
+        register's files are accepted in organisation.yaml or the catalogue)."""
         return self.severity == "warning" and self.per_record
 
 

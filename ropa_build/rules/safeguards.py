@@ -132,10 +132,12 @@ def _derogation_not_occasional(register: Register, today: dt.date) -> Iterator[F
             activity.source,
             ("transfers", "items", i),
             f"the transfer to {transfer.country} relies on an Art. 49 derogation but is stated "
-            "to be regular: a derogation is for occasional transfers only"
+            "to be regular: a derogation is for occasional transfers only (recital 111; the "
+            "EDPB's Guidelines 2/2018 read every letter so)"
             if transfer.occasional is False
             else f"the transfer to {transfer.country} relies on an Art. 49 derogation: is it "
-            "occasional? A derogation does not cover regular, repeated transfers",
+            "occasional? A derogation does not cover regular, repeated transfers (recital 111; "
+            "EDPB Guidelines 2/2018)",
             "use an adequacy decision or safeguards (e.g. scc) for a regular transfer"
             if transfer.occasional is False
             else "if it is occasional and not repeated, say `occasional: true`; if it is "
