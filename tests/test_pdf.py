@@ -154,6 +154,17 @@ def test_the_registers_own_section_going_on_over_pages_has_its_label_there(regis
     assert all(p.startswith("Om fortegnelsen (fortsat)") for p in about[1:]), about
 
 
+def test_relative_links_stay_relative_and_the_pdf_the_same_bytes(tmp_path):
+    """The golden register links docs/tia.pdf: the PDF links it beside itself, not into the
+    folder LibreOffice printed in (another each build), so two builds are the same bytes."""
+    require_client("libreoffice")
+    golden = REPO / "tests" / "golden" / "register"
+    first, second = (build(golden, tmp_path / n, "pdf") / "register.pdf" for n in ("a", "b"))
+    assert first.read_bytes() == second.read_bytes()
+    links = set(re.findall(rb"/URI\(([^)]*)\)", first.read_bytes()))
+    assert b"docs/tia.pdf" in links and not [u for u in links if u.startswith(b"file:")]
+
+
 def test_two_builds_give_the_same_bytes_even_in_another_time_zone(builds):
     for stem in STEMS:
         for suffix in (".docx", ".pdf"):

@@ -59,10 +59,13 @@ from ropa_build.validate import Activity
 LAYOUTS = 6
 #: LibreOffice's PDF export (its options as JSON: LibreOffice 7.4+): each bookmark a named
 #: destination, for :func:`_printed_pages`; tagged, so a screen reader can follow the headings
-#: and tables.
+#: and tables; relative links kept relative.
 _EXPORT = "pdf:writer_pdf_Export:" + json.dumps(
     {
         "ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"},
+        # a relative link (docs/dpia.pdf) stays relative, to beside register.pdf, instead of
+        # an absolute one into the folder the DOCX was printed in (gone, and another each run)
+        "ExportLinksRelativeFsys": {"type": "boolean", "value": "true"},
         "UseTaggedPDF": {"type": "boolean", "value": "true"},
     },
     separators=(",", ":"),
