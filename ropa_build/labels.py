@@ -17,6 +17,7 @@ line in ``schema/data-categories.yaml``.
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
 
 from ropa_build.errors import Problem, UserError, did_you_mean
@@ -166,7 +167,57 @@ def _unknown(source: Source, reference: dict, own: dict, loc: tuple) -> list[Pro
             )
         elif isinstance(value, dict):
             problems += _unknown(source, reference[key], value, here)
+        elif isinstance(reference[key], str):
+            problems += _text(source, here, key, reference[key], value)
     return problems
+
+
+def _text(source: Source, here: tuple, key: str, reference: str, value: object) -> list[Problem]:
+    """A text where the reference has one; where the reference has placeholders (it is
+    filled in), no placeholder the documents do not fill in (``{titl}`` for ``{title}`` would
+    stop the build) and no unclosed brace."""
+    if not isinstance(value, str):
+        return [
+            source.problem(
+                here,
+                "wrong-type",
+                f"label '{key}' must be a text",
+                f'write it in quotes, e.g. {key}: "{reference}"',
+            )
+        ]
+    known = _fields(reference)
+    if not known:  # printed as it is: any brace is text
+        return []
+    given = _fields(value)
+    if given is None:
+        return [
+            source.problem(
+                here,
+                "bad-label",
+                f"label '{key}' has a brace that does not close",
+                "write a literal brace as {{ or }}; its placeholders are "
+                + ", ".join(f"{{{f}}}" for f in sorted(known)),
+            )
+        ]
+    return [
+        source.problem(
+            here,
+            "bad-label",
+            f"label '{key}' has the placeholder {{{name}}}, which is not filled in here",
+            did_you_mean(name, sorted(known), "")
+            or "use " + ", ".join(f"{{{f}}}" for f in sorted(known)),
+        )
+        for name in sorted(given - known)
+    ]
+
+
+def _fields(text: str) -> set[str] | None:
+    """The placeholders of a format string ("{label} (fortsat)" → {"label"}); None if it is
+    not one (an unclosed brace)."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:
+        return None
 
 
 def _missing(reference: dict, labels: dict, prefix: str = "") -> list[str]:

@@ -46,6 +46,32 @@ def test_a_misspelt_label_is_reported_at_its_line(own: Path, ropa, command: str)
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_label_of_the_wrong_type_or_placeholder_is_reported_at_its_line(
+    own: Path, ropa, command: str
+) -> None:
+    """Every one in one run, before anything is rendered: no traceback from a number where a
+    text belongs, a placeholder the documents do not fill in, or an unclosed brace; a brace in
+    a label printed as it is stays text."""
+    (own / "templates/labels/da.yaml").write_text(
+        'sections:\n  about: 5\ndocument:\n  activity_title: "{titl} ({role})"\n'
+        '  continued: "{label (fortsat)"\n  contents: "Indhold {"\n',
+        encoding="utf-8",
+    )
+    result = ropa(command, "--root", own)
+    assert result.code == 1 and "Traceback" not in result.stderr
+    assert [line for line in result.stderr.splitlines() if "open-point" not in line] == [
+        "templates/labels/da.yaml:2:10: error[wrong-type]: label 'about' must be a text — "
+        'write it in quotes, e.g. about: "Om fortegnelsen"',
+        "templates/labels/da.yaml:4:19: error[bad-label]: label 'activity_title' has the "
+        "placeholder {titl}, which is not filled in here — did you mean 'title'?",
+        "templates/labels/da.yaml:5:14: error[bad-label]: label 'continued' has a brace that "
+        "does not close — write a literal brace as {{ or }}; its placeholders are {label}",
+        result.stderr.splitlines()[-1],
+    ]
+    assert result.stderr.splitlines()[-1].startswith("3 error(s)")
+
+
 def test_a_new_language_must_give_every_label(own: Path, ropa) -> None:
     (own / "templates/labels/de.yaml").write_text(
         "document:\n  register_title: Verzeichnis\n", encoding="utf-8"
