@@ -172,8 +172,17 @@ def test_seed_values_sit_in_their_cells(example_out: Path) -> None:
     the document of the record the split put that row in (SPLIT; the rest stayed in Support)."""
 
     def cells(record: str) -> list[tuple[str, str]]:
+        """(description, content) per row; a long row written as several (its description
+        merged down them) as one."""
         table = docx.Document(str(example_out / "activities" / f"{record}.docx")).tables[0]
-        return [(normalise(r.cells[1].text), normalise(r.cells[2].text)) for r in table.rows]
+        out: list[tuple[str, str]] = []
+        for row in table.rows:
+            described, content = row.cells[1], normalise(row.cells[2].text)
+            if out and row._tr.tc_lst[1].vMerge == "continue":
+                out[-1] = (out[-1][0], f"{out[-1][1]} {content}")
+            else:
+                out.append((normalise(described.text), content))
+        return out
 
     rows = {record: cells(record) for record in ("support", "supporthenvendelser")}
     misplaced = {}

@@ -14,7 +14,6 @@ are numbered per document when the body is assembled.
 from __future__ import annotations
 
 import collections
-import dataclasses
 import datetime as dt
 import hashlib
 import itertools
@@ -33,6 +32,7 @@ from ropa_build.render.docx_package import FIRST_LIST_NUM_ID, package_docx
 from ropa_build.render.docx_reference import prepare
 from ropa_build.render.format import Format, Job, Output
 from ropa_build.render.ooxml_zip import Deflated, deflate_piece
+from ropa_build.render.row_parts import fits_on_a_page, parts
 from ropa_build.render.templating import environment, render, stream, template
 from ropa_build.render.view import ActivityHead, ActivityView, RegisterView, Row
 from ropa_build.resources import display_path, find
@@ -42,18 +42,14 @@ from ropa_build.richtext import (
     Emph,
     Inline,
     Link,
-    ListBlock,
     Para,
     Strong,
     Text,
-    text_length,
 )
 from ropa_build.validate import Activity
 
 BULLETS = 1  # numId of the reference document's bullet list
 _LIST_PLACEHOLDER = re.compile(r'w:val="#N(\d+)"')
-#: Characters of a row (description and content) that surely fit on a page.
-_ROW_ON_A_PAGE = 1500
 _SPLICE = "<ropa-build:deflated-table/>"  # never in record text: that is escaped
 _STYLE = re.compile(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"{]+)"')
 
@@ -262,32 +258,11 @@ class _Table:
 
     def fits_on_a_page(self, row: Row) -> bool:
         """Short rows may not split across pages; a very long one must (Word would clip it)."""
-        return len(row.description) + text_length(row.content) < _ROW_ON_A_PAGE
+        return fits_on_a_page(row)
 
     def parts(self, row: Row) -> list[Row]:
-        """A row too long for a page as several, each as many of its blocks as fit (a bulleted
-        list split between its items; a numbered list kept whole, its numbers would restart)."""
-        if self.fits_on_a_page(row):
-            return [row]
-        blocks = [
-            piece
-            for block in row.content
-            for piece in (
-                [ListBlock(False, (item,)) for item in block.items]
-                if isinstance(block, ListBlock) and not block.ordered
-                else [block]
-            )
-        ]
-        parts: list[list[Block]] = [[]]
-        size = len(row.description)
-        for block in blocks:
-            length = text_length((block,))
-            if parts[-1] and size + length >= _ROW_ON_A_PAGE:
-                parts.append([])
-                size = 0
-            parts[-1].append(block)
-            size += length
-        return [dataclasses.replace(row, content=tuple(part)) for part in parts]
+        """A row too long for a page as several that each fit (:mod:`.row_parts`)."""
+        return parts(row)
 
     def rich(self, blocks: tuple[Block, ...], style: str = "RopaCell") -> Markup:
         """Blocks as paragraphs; a table cell must hold at least one paragraph."""
