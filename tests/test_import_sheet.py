@@ -320,6 +320,11 @@ def test_the_golden_register_sheet_round_trips(ropa, register, tmp_path):
     again = _export(ropa, into, tmp_path / "again", "da", "csv")
     before, after = (_cells(d / "register-ico-controller.csv") for d in (built, again))
     assert after == before
+    # and into the structure, not only the same text: a rule about backups by their kind,
+    # a rule's detail (counted from, method, statute) as its fields
+    (record,) = [_yaml(p) for p in (into / "records").glob("*.yaml")]
+    original = _yaml(root / "records" / "kunder.yaml")
+    assert record["retention"]["rules"] == original["retention"]["rules"]
 
 
 def test_a_large_workbook_is_read_in_bounded_memory(tmp_path):

@@ -279,12 +279,18 @@ def drop_head(para: Para, count: int) -> Para:
 
 
 def retention(paras: list[Para], labels: Labels, groups: dict[str, str]) -> dict:
-    """The general rule, then "Categories: period" (or "Groups – categories: period") rules."""
+    """The general rule, then "Categories: period" (or "Groups – categories: period", or a kind
+    of record: "Sikkerhedskopier: period") rules, each with its detail line ("Regnet fra: … ·
+    Metode: … · Hjemmel: …", as :func:`ropa_build.render.extras.retention_detail` writes it)."""
     description: list[Para] = []
     rules: list[tuple[dict, list[Para]]] = []
     for para in paras:
+        detail = _retention_detail(para.text.strip(), labels)
+        if detail and rules:
+            rules[-1][0].update(detail)
+            continue
         label, _, _ = para.text.strip().partition(": ")
-        parsed = _rule_label(label, labels, groups) if ": " in para.text else None
+        parsed = _rule_label(label, labels, groups, bool(rules)) if ": " in para.text else None
         period = drop_head(para, para.text.find(": ") + 2) if parsed else None
         if parsed and markdown([period]):
             rules.append((parsed, [period]))
@@ -301,20 +307,49 @@ def retention(paras: list[Para], labels: Labels, groups: dict[str, str]) -> dict
     return out
 
 
-def _rule_label(label: str, labels: Labels, groups: dict[str, str]) -> dict | None:
+def _rule_label(label: str, labels: Labels, groups: dict[str, str], after: bool) -> dict | None:
+    """A rule's label: its groups and categories; or the kind of record it is about (logs,
+    backups), with its categories after a dash — taken so only as a short name, or after a rule
+    (a sentence with a colon in the general rule stays text)."""
     who, dash, what = label.partition(" – ")
     if not dash:
         who, what = "", label
     categories = split_names(what, labels.short)
     if not categories:
-        return None
+        if dash or not (after or len(label) <= 40) or label.rstrip().endswith("."):
+            return None
+        return {"records": label.strip()}
     rule: dict = {"categories": categories}
     if who:
         subjects = split_names(who, groups)
-        if not subjects:
-            return None
-        rule["subjects"] = subjects
+        if subjects:
+            rule["subjects"] = subjects
+        else:
+            rule = {"records": who.strip(), **rule}
     return rule
+
+
+_DETAIL = ("counted_from", "minimum", "maximum", "method", "statute")
+
+
+def _retention_detail(text: str, labels: Labels) -> dict | None:
+    """ "Regnet fra: … · Metode: Sletning · Hjemmel: …" as fields; None if it is not one."""
+    words = {normal(data["extra"][key]): key for data in labels.by_lang.values() for key in _DETAIL}
+    methods = {
+        normal(word): method
+        for data in labels.by_lang.values()
+        for method, word in data["extra"]["methods"].items()
+    }
+    out: dict = {}
+    for part in text.split(" · "):
+        head, colon, value = part.partition(": ")
+        key = words.get(normal(head)) if colon else None
+        if key is None or not value.strip():
+            return None
+        out[key] = methods.get(normal(value), value.strip()) if key == "method" else value.strip()
+    if "method" in out and out["method"] not in ("delete", "anonymise"):
+        return None
+    return out or None
 
 
 def accepted(paras: list[Para], labels: Labels) -> tuple[list[dict], list[Para]]:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from ropa_build.models import Contact, Explicit, RecipientUse, Record, Shared, given
 from ropa_build.models.shared import SharedUse
 from ropa_build.render.blocks import join, state
+from ropa_build.render.extras import retention_detail, retention_label
 from ropa_build.richtext import Block, Break, Inline, Link, Para, Text, parse
 from ropa_build.validate import Activity, Register
 
@@ -273,12 +274,14 @@ class _Cells:
             return self._say(retention)
         parts = [self._say(retention.description)]
         names = {g.id: g.name for g in self._groups()}
-        for rule in retention.rules:
-            label = self._short(rule.categories)
+        for rule in retention.rules:  # named as the documents name it (backups: their kind)
+            label = retention_label(rule, self._short(rule.categories))
             if rule.subjects:
-                label = f"{join([names.get(s, s) for s in rule.subjects], self.words['and'])}"
-                label += f" – {self._short(rule.categories)}"
-            parts.append(f"{label[:1].upper()}{label[1:]}: {self._say(rule.period)}")
+                groups = join([names.get(s, s) for s in rule.subjects], self.words["and"])
+                label = f"{groups} – {label}"
+            detail = plain(retention_detail(rule, self.labels))
+            period = "\n\n".join(t for t in (self._say(rule.period), detail) if t)
+            parts.append(f"{label[:1].upper()}{label[1:]}: {period}")
         return "\n\n".join(p for p in parts if p)
 
     def _security(self) -> str:
