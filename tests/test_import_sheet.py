@@ -231,6 +231,38 @@ def test_headings_without_rows_or_a_document_without_tables_is_an_error(ropa, tm
     assert not into.exists()
 
 
+def test_invisible_characters_and_excel_escapes_do_not_reach_the_record(ropa, tmp_path):
+    """A NUL, a bidi override and a zero-width space are dropped (ropa check would refuse the
+    record), also as Excel's escapes of control characters (_x0000_, _x0007_)."""
+    import xlsxwriter
+
+    path = tmp_path / "ico.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["Purpose of processing", "Business function"])
+    sheet.write_row(1, 0, ["Support", "Sa\u202el\u200bg"])
+    book.close()
+    with zipfile.ZipFile(path) as package:
+        parts = {n: package.read(n) for n in package.namelist()}
+    for name, data in parts.items():
+        parts[name] = data.replace(b">Support<", b">Sup_x0000_po_x0007_rt<")
+    _workbook(path, parts)
+    into = tmp_path / "imported"
+    assert ropa("import", path, "--into", into).code == 0
+    (record,) = [_yaml(p) for p in (into / "records").glob("*.yaml")]
+    assert record["owner"] == "Salg"
+    assert record["title"] == "Support"
+    assert ropa("check", "--root", into).code == 0
+
+
+def test_a_csv_with_an_open_quote_is_refused_at_its_line(ropa, tmp_path):
+    path = tmp_path / "ico.csv"
+    path.write_text('Purpose of processing,Business function\nSupport,Salg\n"open,x\n', "utf-8")
+    result = ropa("import", path, "--into", tmp_path / "imported")
+    assert result.code == 1 and not (tmp_path / "imported").exists()
+    assert "error[bad-csv]: the CSV file cannot be read near line 3" in result.stderr
+
+
 # --- hostile files --------------------------------------------------------------------------
 
 

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from ropa_build.errors import UserError
 from ropa_build.importer.package import CHUNK, OLE2, chunks, first_bytes, refuse
+from ropa_build.yaml_text import INVISIBLE
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 200
@@ -50,7 +52,8 @@ def _capped(path: Path, rows: Iterator[list[str]]) -> Iterator[list[str]]:
             raise _too_big(path, f"more than {MAX_ROWS} rows")
         if len(row) > MAX_COLUMNS and any(row[MAX_COLUMNS:]):
             raise _too_big(path, f"row {number} has more than {MAX_COLUMNS} columns")
-        row = row[:MAX_COLUMNS]
+        # characters no register may hold (NUL, bidi overrides, zero-width): never content
+        row = [INVISIBLE.sub("", cell) for cell in row[:MAX_COLUMNS]]
         while row and not row[-1]:
             row.pop()
         if any(len(cell) > MAX_CELL for cell in row):
@@ -93,7 +96,8 @@ def _csv_reader(path: Path) -> Iterator[list[str]]:
             file.seek(0)
             if file.read(1) != "\ufeff":
                 file.seek(0)
-            for row in csv.reader(file, delimiter=dialect.delimiter, quotechar='"', strict=False):
+            reader = csv.reader(file, delimiter=dialect.delimiter, quotechar='"', strict=True)
+            for row in reader:
                 yield [cell.strip("\r") for cell in row]
         except UnicodeDecodeError:
             raise refuse(
@@ -103,7 +107,12 @@ def _csv_reader(path: Path) -> Iterator[list[str]]:
                 "save it from Excel as 'CSV UTF-8 (comma delimited)'",
             ) from None
         except csv.Error as error:
-            raise refuse(path, "bad-csv", f"the CSV file cannot be read: {error}", "") from None
+            raise refuse(
+                path,
+                "bad-csv",
+                f"the CSV file cannot be read near line {reader.line_num}: {error}",
+                'close the quote that opens a cell there (a quote inside a cell is written "")',
+            ) from None
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
@@ -189,8 +198,18 @@ def _workbook_rows(path: Path) -> Iterator[list[str]]:
         book.close()
 
 
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(match: re.Match) -> str:
+    """openpyxl turns Excel's ``_xHHHH_`` escapes into their characters, except those XML 1.0
+    cannot hold (``_x0000_``, ``_x0007_``): those are no text, so they go."""
+    return "" if INVISIBLE.match(chr(int(match[1], 16))) else match[0]
+
+
 def _text(value) -> str:
-    """A cell's value as the text a register holds: a date as ISO, 2.0 as "2"."""
+    """A cell's value as the text a register holds: a date as ISO, 2.0 as "2"; an escaped
+    control character left by openpyxl dropped."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -201,4 +220,5 @@ def _text(value) -> str:
         return str(int(value))
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    return str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = _EXCEL_ESCAPE.sub(_unescaped, str(value))
+    return text.replace("\r\n", "\n").replace("\r", "\n")

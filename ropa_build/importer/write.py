@@ -27,6 +27,7 @@ from ropa_build.importer.catalogue import Catalogue
 from ropa_build.importer.mapping import Cover, Imported
 from ropa_build.importer.text import normal
 from ropa_build.scaffold import slug  # the id rule of `ropa new`, reused
+from ropa_build.yaml_text import INVISIBLE
 
 PARTIES = ("controller", "joint_controller", "representative", "dpo")
 _DPF = re.compile(r"privacy framework|\bDPF\b", re.I)
@@ -38,6 +39,10 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitt
 
 
 def _text(dumper, data: str) -> yaml.ScalarNode:
+    """Every text the import writes: without the characters no register may hold (a NUL, a
+    bidi override, a zero-width space from the source file: never content, and ropa check
+    would refuse the record), a multi-line one as a block."""
+    data = INVISIBLE.sub("", data)
     style = "|" if "\n" in data else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
