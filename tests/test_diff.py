@@ -148,6 +148,29 @@ def test_the_five_commits_in_text_name_each_change_and_its_meaning(repo, ropa):
     assert "recipient-" not in out  # zendesk moved to the end of its list: no change
 
 
+def test_organisation_yamls_own_parts_have_their_own_meanings(repo, ropa):
+    """Not every change to organisation.yaml is a party's: the register's scope, its recipients
+    of every activity, its acceptances, its open points each say what they are."""
+    repo.patch(
+        "organisation.yaml",
+        "document:\n",
+        "recipients:\n  processors: [google-cloud]\naccepted:\n"
+        "  - {rule: open-point, reason: Vi afventer leverandørerne.}\n"
+        "document:\n  scope: Danmark.\n",
+    )
+    repo.patch("organisation.yaml", "Kontrollér landene", "Kontrollér alle landene")
+    commit(repo, "organisation: scope, shared processor, acceptance, open point")
+    result = ropa("diff", "HEAD~1", "HEAD", "--root", repo.root, "--format", "json")
+    document = check_schema(result.stdout)
+    codes = {tuple(c["path"])[:1]: c for c in document["changes"]}
+    assert codes[("document",)]["code"] == "document-changed"
+    assert codes[("recipients",)]["code"] == "recipient-changed"
+    assert len(codes[("recipients",)]["reaches"]) == 7  # every activity lists it
+    assert codes[("accepted",)]["code"] == "acceptance-changed"
+    assert codes[("open_points",)]["code"] == "open-point-changed"
+    assert "party-changed" not in {c["code"] for c in document["changes"]}
+
+
 def test_one_change_is_counted_in_the_singular(repo, ropa):
     five_commits(repo)  # the last commit changes the DPO's address, shown in every activity
     english = ropa("diff", "HEAD~1", "HEAD", "--root", repo.root, "--lang", "en").stdout

@@ -72,8 +72,17 @@ _RECORD_CODES: dict[Path, tuple[str, str, str]] = {
     ("retention",): ("retention-changed",) * 3,
     ("security",): ("security-changed",) * 3,
     ("accepted",): ("acceptance-changed",) * 3,
+    ("open_points",): ("open-point-changed",) * 3,
 }
-_ORGANISATION_CODES = {("document",): "document-changed"}  # the rest: party-changed
+# organisation.yaml's parts → their code; the rest (the parties) party-changed.
+_ORGANISATION_CODES = {
+    ("document",): "document-changed",
+    ("documents",): "document-changed",
+    ("statements",): "statement-changed",
+    ("recipients",): "recipient-changed",
+    ("accepted",): "acceptance-changed",
+    ("open_points",): "open-point-changed",
+}
 
 
 def compare(base: Snapshot, head: Snapshot) -> list[Change]:
@@ -168,14 +177,23 @@ def _organisation(base: Snapshot, head: Snapshot) -> list[Change]:
     changes = []
     for path, was, now, _ in walk((), *_pick(base.organisation, head.organisation)):
         code = _ORGANISATION_CODES.get(path[:1], "party-changed")
-        if code == "document-changed":
-            reaches: tuple[str, ...] = ()
+        if code in ("document-changed", "open-point-changed", "acceptance-changed"):
+            reaches: tuple[str, ...] = ()  # the register's own section, not its activities
+        elif code == "statement-changed":
+            reaches = tuple(i for i, r in records.items() if _refers(r, path[1]))
         elif path[0] in ("controller", "joint_controller", "representative", "dpo"):
             reaches = tuple(i for i, r in records.items() if r.get(path[0]) is None)
         else:
             reaches = tuple(records)
         changes.append(Change(code, "organisation", "", path, was, now, "", reaches))
     return changes
+
+
+def _refers(data: Any, statement: str) -> bool:
+    """Whether a record's data refers to the shared statement ``statement`` anywhere."""
+    if isinstance(data, dict):
+        return data.get("shared") == statement or any(_refers(v, statement) for v in data.values())
+    return isinstance(data, list) and any(_refers(v, statement) for v in data)
 
 
 def _pick(base: tuple[Any, Any], head: tuple[Any, Any]) -> tuple[dict, dict]:
