@@ -130,9 +130,21 @@ def shared_references(source: Source, catalogue: dict) -> list[Problem]:
     ``{ref: hosting, note: …}``."""
     systems = sorted(key for key in catalogue if isinstance(key, str))
     problems = []
+    seen: dict[str, str] = {}
     for part in ("internal", "processors"):
         for loc, use in _each(source.data, "recipients", part, kind=object):
             loc, ref = ((*loc, "ref"), use.get("ref")) if isinstance(use, dict) else (loc, use)
+            if isinstance(ref, str) and ref in seen:
+                problems.append(
+                    source.problem(
+                        loc,
+                        "duplicate-ref",
+                        f"'{ref}' is listed twice (also under {seen[ref]})",
+                        "keep it once, where it belongs: internal or processors",
+                    )
+                )
+            elif isinstance(ref, str):
+                seen[ref] = part
             if isinstance(ref, str) and ref not in systems:
                 problems.append(
                     source.problem(

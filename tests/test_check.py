@@ -18,7 +18,8 @@ import pytest
 from conftest import DATA, REPO, TODAY
 
 from ropa_build.check import RULES
-from ropa_build.pipeline import Options, lint
+from ropa_build.errors import UserError
+from ropa_build.pipeline import Options, lint, read_register
 
 KUNDER = "records/kunder.yaml"  # a controller record
 SUPPORT = "records/support.yaml"  # a processor record
@@ -877,6 +878,20 @@ def test_a_stated_state_and_the_recipients_of_every_activity_are_both_shown(regi
     )
     (cell,) = [c for c in row if c.startswith("Ingen — Kun fælles systemer.")]  # recipients
     assert "Zendesk Suite" in cell
+
+
+def test_a_recipient_of_every_activity_listed_twice_is_an_error(register):
+    twice = (
+        "organisation.yaml",
+        "document:",
+        "recipients:\n  processors: [zendesk, crm]\n  internal: [{ref: crm}]\ndocument:",
+    )
+    with pytest.raises(UserError) as raised:
+        read_register(patched(register, [twice]).root)
+    problems = raised.value.problems
+    assert [(p.code, p.line, p.message) for p in problems] == [
+        ("duplicate-ref", 16, "'crm' is listed twice (also under internal)")
+    ]
 
 
 def test_an_unknown_id_stated_once_is_an_error_at_its_place(register, ropa):

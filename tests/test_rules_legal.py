@@ -15,6 +15,7 @@ from conftest import REPO
 from test_check import KUNDER, SUPPORT, Case, findings, ids, patched
 
 from ropa_build.check import RULES
+from ropa_build.errors import UserError
 from ropa_build.labels import load_labels
 from ropa_build.models import Transfer
 from ropa_build.models.basis import Statute
@@ -356,3 +357,16 @@ def test_the_document_says_whether_a_transfer_is_occasional(lang, occasional, wo
     assert words in repr(shown)
     unknown = transfer_lines(item.model_copy(update={"occasional": None}), load_labels(REPO, lang))
     assert "occasional" not in repr(unknown) and "lejlighedsvis" not in repr(unknown)
+
+
+def test_an_scc_module_in_quotes_is_that_module(register):
+    """`scc_module: "3"` reads as module 3 (as written unquoted); a statute's country is a
+    country code (its name is an error, not text shown as a code)."""
+    reg = patched(register, [])
+    text = (reg.root / "records" / "support.yaml").read_text(encoding="utf-8")
+    assert "scc_module: 3" in text
+    reg.patch("records/support.yaml", "scc_module: 3", 'scc_module: "3"')
+    assert [p.code for p in findings(reg.root) if p.code.startswith("scc")] == []
+    reg.patch(KUNDER, BASIS, BASIS + "  statutes: [{law: Ley 3/2018, country: Spanien}]\n")
+    with pytest.raises(UserError):
+        findings(reg.root)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ropa_build.models.base import RichText, Strict, text
+from ropa_build.models.base import CountryCode, RichText, Strict, text
 
 Art6 = Literal["a", "b", "c", "d", "e", "f"]
 Art9 = Literal["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]
@@ -32,7 +32,7 @@ class Statute(Strict):
     section: str | None = text(
         "Section", "Bestemmelse", "e.g. § 11, stk. 2.", "Fx § 11, stk. 2.", default=None
     )
-    country: str | None = text(
+    country: CountryCode | None = text(
         "Country",
         "Land",
         "ISO code where it is not Danish law, e.g. ES.",

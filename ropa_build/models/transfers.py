@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import field_validator
 
 from ropa_build.models.base import Destination, RichText, Strict, text
 from ropa_build.models.states import stateable
@@ -51,6 +53,17 @@ class Transfer(Strict):
         "Modul i standardkontraktbestemmelserne 2021/914.",
         default=None,
     )
+
+    @field_validator("scc_module", mode="before")
+    @classmethod
+    def _module_number(cls, value: Any) -> Any:
+        """``scc_module: "2"`` is module 2, as written unquoted."""
+        return (
+            int(value)
+            if isinstance(value, str) and value.strip() in ("1", "2", "3", "4")
+            else value
+        )
+
     tia: str | None = text(
         "Transfer impact assessment",
         "Vurdering af overførslen (TIA)",
