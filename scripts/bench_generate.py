@@ -174,8 +174,9 @@ def _record(rng: random.Random, i: int, systems: list) -> str:
             *_block(rng, 4),
         ]
     out += ["purposes: |", *_block(rng, 4), "lawful_basis:", f"  art6: [{rng.choice('abcf')}]"]
-    if special:
-        out.append("  art9: [b]")
+    if special:  # with its national law, as a sound register states it (rule
+        # special-without-national-law): a register of warnings would time the warnings
+        out += ["  art9: [b]", "  statutes: [{law: databeskyttelsesloven, section: § 12}]"]
     if criminal:
         out.append("  art10: databeskyttelsesloven § 8, stk. 3")
     out += [f"  description: {_sentence(rng)}", "data_subjects:"]
@@ -218,6 +219,8 @@ def _record(rng: random.Random, i: int, systems: list) -> str:
         for country, key, mechanism in transfers:
             out += [f"    - country: {country}", f"      recipient: {key}"]
             out += [f"      mechanism: {mechanism}", f"      documentation: {_sentence(rng)}"]
+            if mechanism == "scc":  # its module and transfer impact assessment (scc-without-*)
+                out += ["      scc_module: 2", f"      tia: docs/tia-{key}.pdf"]
     categories = sorted({c for cats in held.values() for c in cats})
     out += ["retention:"]
     if rng.random() < 0.5:
