@@ -77,7 +77,8 @@ TEMPLATES: dict[str, dict] = {
                 None,
                 "`table.rich(row.content)` writes rich text as paragraphs; "
                 "`table.fits_on_a_page(row)` says whether a row may be kept on one page; "
-                "`table.parts(row)` is a row too long for a page as several that each fit",
+                "`table.parts(row)` is the (row, fits on a page) pairs a row is written as: "
+                "one too long for a page as several that each fit",
             ),
             "labels": (dict, _LABELS),
         },

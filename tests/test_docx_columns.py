@@ -129,11 +129,15 @@ def test_a_row_too_long_for_a_page_is_written_as_parts_each_fitting_one():
     bullets = ListBlock(False, tuple((Para((Text(f"{i} {item}"),)),) for i in range(30)))
     numbered = ListBlock(True, ((Para((Text("kort"),)),),))
     table = _Table()
-    parts = table.parts(Row("Underleverandører", (Para((Text("Indledning"),)), bullets, numbered)))
+    written = table.parts(
+        Row("Underleverandører", (Para((Text("Indledning"),)), bullets, numbered))
+    )
+    parts = [part for part, _ in written]
     assert len(parts) > 1 and all(table.fits_on_a_page(part) for part in parts)
+    assert all(fits for _, fits in written)  # as each part says of itself
     items = [b for part in parts for b in part.content if isinstance(b, ListBlock)]
     assert [len(b.items) for b in items if not b.ordered] == [1] * 30  # every item, in order
     assert parts[0].content[0] == Para((Text("Indledning"),)) and parts[-1].content[-1] == numbered
     assert table.parts(Row("Kort", (Para((Text("kort"),)),))) == [
-        Row("Kort", (Para((Text("kort"),)),))
+        (Row("Kort", (Para((Text("kort"),)),)), True)
     ]

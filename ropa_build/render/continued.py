@@ -56,11 +56,13 @@ def rows_of(xml: str) -> Rows:
     return Rows(tuple(labels), tuple(starts))
 
 
-def laid_out(xml: str, table: int, continued: frozenset[int], words: str, marks: int | None) -> str:
-    """The table with the label cell of each row in ``continued`` restarted as "<label>
-    (fortsat)" (``words``: the label's format, e.g. "{label} (fortsat)"); with ``marks`` (the
-    first bookmark id to use, one per row), a bookmark in each row for the layout to report."""
-    rows = rows_of(xml)
+def laid_out(
+    xml: str, rows: Rows, table: int, continued: frozenset[int], words: str, marks: int | None
+) -> str:
+    """The table (its ``rows`` as :func:`rows_of` read them) with the label cell of each row in
+    ``continued`` restarted as "<label> (fortsat)" (``words``: the label's format, e.g.
+    "{label} (fortsat)"); with ``marks`` (the first bookmark id to use, one per row), a bookmark
+    in each row for the layout to report."""
     count = 0
 
     def row(match: re.Match) -> str:

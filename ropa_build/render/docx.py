@@ -260,8 +260,9 @@ class _Table:
         """Short rows may not split across pages; a very long one must (Word would clip it)."""
         return fits_on_a_page(row)
 
-    def parts(self, row: Row) -> list[Row]:
-        """A row too long for a page as several that each fit (:mod:`.row_parts`)."""
+    def parts(self, row: Row) -> list[tuple[Row, bool]]:
+        """The rows ``row`` is written as, each with whether it fits on a page: a row too long
+        for a page as several that each fit (:mod:`.row_parts`)."""
         return parts(row)
 
     def rich(self, blocks: tuple[Block, ...], style: str = "RopaCell") -> Markup:

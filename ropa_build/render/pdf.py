@@ -116,7 +116,12 @@ class Pdf(Format):
                 dataclasses.replace(
                     table,
                     xml=laid_out(
-                        xml, i, continued.get(i, frozenset()), words, firsts[i] if marks else None
+                        xml,
+                        rows[i],
+                        i,
+                        continued.get(i, frozenset()),
+                        words,
+                        firsts[i] if marks else None,
                     ),
                     deflated=None,
                 )

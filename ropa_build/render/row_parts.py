@@ -29,11 +29,13 @@ def fits_on_a_page(row: Row) -> bool:
     return max(words, _lines(row.content)) <= _LINES_ON_A_PAGE
 
 
-def parts(row: Row) -> list[Row]:
-    """A row too long for a page as several, each as many of its blocks as fit (a bulleted
-    list split between its items; a numbered list kept whole, its numbers would restart)."""
+def parts(row: Row) -> list[tuple[Row, bool]]:
+    """The row as the rows it is written as, each with whether it fits on a page (judged once):
+    itself if it fits, else several, each as many of its blocks as fit (a bulleted list split
+    between its items; a numbered list kept whole, its numbers would restart; a single block
+    taller than a page does not fit, and may split)."""
     if fits_on_a_page(row):
-        return [row]
+        return [(row, True)]
     blocks = [
         piece
         for block in row.content
@@ -52,7 +54,10 @@ def parts(row: Row) -> list[Row]:
             size = 0
         chunks[-1].append(block)
         size += height
-    return [dataclasses.replace(row, content=tuple(chunk)) for chunk in chunks]
+    return [
+        (dataclasses.replace(row, content=tuple(chunk)), _lines(tuple(chunk)) <= _LINES_ON_A_PAGE)
+        for chunk in chunks
+    ]
 
 
 def _lines(blocks: tuple[Block, ...]) -> int:
